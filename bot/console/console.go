@@ -1,0 +1,110 @@
+// Package console is liaisonbot's terminal adapter: the same commands on
+// standard input and output, for trying the bot and for scripts. It reads one
+// command per line (with or without a leading "/liaison") and prints the
+// replies as plain text; it exits at the end of input.
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+// Console runs commands from In and writes replies to Out.
+type Console struct {
+	Handler bot.Handler
+	In      io.Reader
+	Out     io.Writer
+	// Actor is who is typing: by default the local user, an admin.
+	Actor bot.Actor
+	// Interactive shows a prompt and a greeting (a terminal, not a pipe).
+	Interactive bool
+	// MaxLine bounds a line; longer lines are refused (default 2 MiB + 1).
+	MaxLine int
+}
+
+// LocalActor is the console's default identity.
+func LocalActor() bot.Actor {
+	return bot.Actor{Platform: bot.PlatformConsole, UserID: "local", Name: "local user"}
+}
+
+// ActorFor is the console identity of the directory person with the email.
+func ActorFor(email string) bot.Actor {
+	return bot.Actor{Platform: bot.PlatformConsole, UserID: email, Email: email, Name: email}
+}
+
+// Run reads commands until the end of input or ctx is done.
+func (c *Console) Run(ctx context.Context) error {
+	if c.Actor.UserID == "" {
+		c.Actor = LocalActor()
+	}
+	maxLine := c.MaxLine
+	if maxLine <= 0 {
+		maxLine = 2<<20 + 1
+	}
+	r := bufio.NewReaderSize(c.In, 64<<10)
+	if c.Interactive {
+		fmt.Fprintln(c.Out, "liaisonbot console — type “help” for the commands, Ctrl-D to leave.")
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		if c.Interactive {
+			fmt.Fprint(c.Out, "liaison> ")
+		}
+		line, err := readLine(r, maxLine)
+		if errors.Is(err, io.EOF) && line == "" {
+			if c.Interactive {
+				fmt.Fprintln(c.Out)
+			}
+			return nil
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("console: read: %w", err)
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if c.Interactive && (strings.TrimSpace(line) == "quit" || strings.TrimSpace(line) == "exit") {
+			return nil
+		}
+		req := &bot.Request{
+			Platform: bot.PlatformConsole,
+			Actor:    c.Actor,
+			Channel:  bot.Channel{DM: true},
+			Text:     line,
+		}
+		resp := c.Handler.Handle(ctx, req)
+		if resp != nil {
+			io.WriteString(c.Out, Render(resp.Messages))
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+	}
+}
+
+// readLine reads one line without its newline. A line longer than max is
+// returned cut to max+1 bytes (so the handler can refuse it) and the rest of
+// it is skipped.
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if len(b) <= max {
+			b = append(b, chunk...)
+		}
+		if err != nil {
+			return string(b), err
+		}
+		if !isPrefix {
+			return string(b), nil
+		}
+	}
+}

@@ -1,0 +1,195 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DirectoryDiff says how one directory differs from another, in lines
+// meant for people ("3GPP: manager added: Jane Doe <jane@example.org>").
+type DirectoryDiff struct {
+	Added   []string
+	Changed []string
+	Removed []string
+}
+
+// Empty reports whether nothing changed.
+func (d *DirectoryDiff) Empty() bool {
+	return d == nil || len(d.Added)+len(d.Changed)+len(d.Removed) == 0
+}
+
+// String renders the diff as lines prefixed with +, ~ and -.
+func (d *DirectoryDiff) String() string {
+	if d.Empty() {
+		return "no changes\n"
+	}
+	var b strings.Builder
+	for _, s := range d.Added {
+		fmt.Fprintf(&b, "+ %s\n", s)
+	}
+	for _, s := range d.Changed {
+		fmt.Fprintf(&b, "~ %s\n", s)
+	}
+	for _, s := range d.Removed {
+		fmt.Fprintf(&b, "- %s\n", s)
+	}
+	return b.String()
+}
+
+// OrgKey identifies an organization across directory versions: the
+// Datatracker's group id when known (acronyms change), else the
+// normalised acronym.
+func OrgKey(o *Organization) string {
+	if o.DatatrackerID != 0 {
+		return fmt.Sprintf("dt:%d", o.DatatrackerID)
+	}
+	return "acr:" + NormalizeKey(o.Acronym)
+}
+
+// DiffDirectories compares two directories, matching organizations by
+// OrgKey (falling back to the acronym, so that an entry that gains a
+// Datatracker id is a change, not a removal and an addition).
+func DiffDirectories(old, cur *Directory) *DirectoryDiff {
+	d := &DirectoryDiff{}
+	oldByKey := map[string]*Organization{}
+	oldByAcr := map[string]*Organization{}
+	for _, o := range old.Orgs {
+		oldByKey[OrgKey(o)] = o
+		oldByAcr[NormalizeKey(o.Acronym)] = o
+	}
+	matched := map[*Organization]bool{}
+	for _, n := range cur.Orgs {
+		o := oldByKey[OrgKey(n)]
+		if o == nil || matched[o] {
+			o = oldByAcr[NormalizeKey(n.Acronym)]
+		}
+		if o == nil || matched[o] {
+			d.Added = append(d.Added, describeOrg(n))
+			continue
+		}
+		matched[o] = true
+		d.Changed = append(d.Changed, DiffOrg(o, n)...)
+	}
+	for _, o := range old.Orgs {
+		if !matched[o] {
+			d.Removed = append(d.Removed, describeOrg(o))
+		}
+	}
+	d.Changed = append(d.Changed, diffCoordinators(old, cur)...)
+	return d
+}
+
+func describeOrg(o *Organization) string {
+	s := o.Label()
+	if len(o.Managers) > 0 {
+		s += "; managers: " + peopleString(o.Managers)
+	}
+	return s
+}
+
+// DiffOrg lists how n differs from o, one line per difference.
+func DiffOrg(o, n *Organization) []string {
+	var out []string
+	name := n.Acronym
+	field := func(what, a, b string) {
+		if a != b {
+			out = append(out, fmt.Sprintf("%s: %s %q → %q", name, what, a, b))
+		}
+	}
+	field("acronym", o.Acronym, n.Acronym)
+	field("name", o.Name, n.Name)
+	field("relationship", string(o.Relationship), string(n.Relationship))
+	field("reference", o.Reference, n.Reference)
+	field("url", o.URL, n.URL)
+	field("parent", o.Parent, n.Parent)
+	field("source", o.Source, n.Source)
+	field("as of", dateString(o.AsOf), dateString(n.AsOf))
+	if o.DatatrackerID != n.DatatrackerID {
+		out = append(out, fmt.Sprintf("%s: Datatracker id %d → %d", name, o.DatatrackerID, n.DatatrackerID))
+	}
+	if o.InDatatracker != n.InDatatracker {
+		if n.InDatatracker {
+			out = append(out, name+": now in the Datatracker")
+		} else {
+			out = append(out, name+": not in the Datatracker")
+		}
+	}
+	list := func(what string, a, b []string) {
+		for _, s := range b {
+			if !slices.Contains(a, s) {
+				out = append(out, fmt.Sprintf("%s: %s added: %s", name, what, s))
+			}
+		}
+		for _, s := range a {
+			if !slices.Contains(b, s) {
+				out = append(out, fmt.Sprintf("%s: %s removed: %s", name, what, s))
+			}
+		}
+	}
+	list("alias", o.Aliases, n.Aliases)
+	list("note", o.Notes, n.Notes)
+	list("cc", o.CC, n.CC)
+	list("manager", peopleLines(o.Managers), peopleLines(n.Managers))
+	list("contact", peopleLines(o.Contacts), peopleLines(n.Contacts))
+	list("approver", peopleLines(o.Approvers), peopleLines(n.Approvers))
+	return out
+}
+
+func diffCoordinators(old, cur *Directory) []string {
+	var out []string
+	if old.Coordinators.Email != cur.Coordinators.Email {
+		out = append(out, fmt.Sprintf("coordinators: email %q → %q", old.Coordinators.Email, cur.Coordinators.Email))
+	}
+	a, b := peopleLines(old.Coordinators.People), peopleLines(cur.Coordinators.People)
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			out = append(out, "coordinator added: "+s)
+		}
+	}
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, "coordinator removed: "+s)
+		}
+	}
+	if old.ManagersEmail != cur.ManagersEmail {
+		out = append(out, fmt.Sprintf("liaison managers' list %q → %q", old.ManagersEmail, cur.ManagersEmail))
+	}
+	if old.StatementsEmail != cur.StatementsEmail {
+		out = append(out, fmt.Sprintf("statements address %q → %q", old.StatementsEmail, cur.StatementsEmail))
+	}
+	return out
+}
+
+// PersonLine is "Name <email> (title)", for diffs and history.
+func PersonLine(p Person) string {
+	s := p.Name
+	if p.Email != "" {
+		if s != "" {
+			s += " "
+		}
+		s += "<" + p.Email + ">"
+	}
+	if p.Title != "" {
+		s += " (" + p.Title + ")"
+	}
+	return s
+}
+
+func peopleLines(ps []Person) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = PersonLine(p)
+	}
+	return out
+}
+
+func peopleString(ps []Person) string { return strings.Join(peopleLines(ps), ", ") }
+
+func dateString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}

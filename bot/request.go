@@ -1,0 +1,105 @@
+package bot
+
+import "context"
+
+// Platforms.
+const (
+	PlatformConsole = "console"
+	PlatformSlack   = "slack"
+	PlatformZulip   = "zulip"
+)
+
+// Actor is the person behind a request.
+type Actor struct {
+	Platform string
+	UserID   string // the platform's user id ("local" in the console)
+	Name     string // display name as the platform gives it
+	Email    string // the email the platform reports, if any
+	// Person is the directory person the chat user is tied to, if any.
+	Person *Person
+	// Admin is true for users listed in LIAISONBOT_ADMINS.
+	Admin bool
+}
+
+// Key identifies the actor across platforms: "slack:U123".
+func (a Actor) Key() string { return a.Platform + ":" + a.UserID }
+
+// EmailAddress is the directory person's email, else the platform's.
+func (a Actor) EmailAddress() string {
+	if a.Person != nil && a.Person.Email != "" {
+		return a.Person.Email
+	}
+	return a.Email
+}
+
+// Label names the actor for history and notices.
+func (a Actor) Label() string {
+	switch {
+	case a.Person != nil && a.Person.Name != "":
+		return a.Person.Name
+	case a.Name != "":
+		return a.Name
+	case a.Email != "":
+		return a.Email
+	}
+	return a.Key()
+}
+
+// Channel is where a request was made.
+type Channel struct {
+	ID    string // platform channel id ("" in the console)
+	Name  string // channel name, for Zulip streams
+	Topic string // Zulip topic, or the Slack thread timestamp
+	DM    bool   // a direct conversation with the bot
+}
+
+// Request is one command from a user.
+type Request struct {
+	Platform string
+	Actor    Actor
+	Channel  Channel
+	// Text is the command line without the slash command or bot mention.
+	Text string
+	// Modal is true when the platform shows forms as modals (Slack); the
+	// form commands then answer with Response.Form instead of a
+	// conversation.
+	Modal bool
+	// Submit carries a filled-in form (a modal's values) instead of a
+	// command line.
+	Submit *FormSubmission
+}
+
+// FormSubmission is a statement form filled in on a platform that has
+// modals.
+type FormSubmission struct {
+	Values map[string]string
+	// Key makes the submission idempotent: a second submission with the
+	// same key (Slack's view id) creates nothing new.
+	Key string
+}
+
+// Response is what a command answers.
+type Response struct {
+	Messages []Message
+	// Form asks the adapter to open a form (a Slack modal) with these
+	// values, or, answering a FormSubmission, to show these errors; only
+	// set when Request.Modal is true.
+	Form *FormState
+	// Outcome is the error code of a failed command ("" when it worked),
+	// for metrics and logs.
+	Outcome string
+	// Command is the canonical name of the command that ran, for metrics.
+	Command string
+}
+
+// Handler answers requests. commands.Router is the implementation; the
+// adapters only know this interface.
+type Handler interface {
+	Handle(ctx context.Context, req *Request) *Response
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, req *Request) *Response
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, req *Request) *Response { return f(ctx, req) }

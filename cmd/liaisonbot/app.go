@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ietf-tools/liaisonbot/bot/zulip"
+	"github.com/ietf-tools/liaisonbot/commands"
+	"github.com/ietf-tools/liaisonbot/config"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+// loadZuliprc fills the Zulip credentials from ZULIP_CONFIG where the
+// environment did not give them.
+func loadZuliprc(cfg *config.Config) error {
+	if cfg.Zulip.RC == "" {
+		return nil
+	}
+	site, email, key, err := zulip.LoadZuliprc(cfg.Zulip.RC)
+	if err != nil {
+		return fmt.Errorf("ZULIP_CONFIG: %w", err)
+	}
+	if cfg.Zulip.Site == "" {
+		cfg.Zulip.Site = site
+	}
+	if cfg.Zulip.Email == "" {
+		cfg.Zulip.Email = email
+	}
+	if cfg.Zulip.APIKey == "" {
+		cfg.Zulip.APIKey = key
+	}
+	return nil
+}
+
+// openStore opens and migrates the database and seeds the bundled
+// directory on first start.
+func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
+	db, err := storage.Open(ctx, g.cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("LIAISONBOT_DB: %w", err)
+	}
+	db.Logger = g.logger
+	diff, err := db.Seed(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !diff.Empty() {
+		g.logger.Info("seeded the bundled directory", "db", g.cfg.DB, "organizations", len(diff.Added))
+	}
+	return db, nil
+}
+
+// newRouter builds the command router on the store.
+func newRouter(g *globals, db *storage.DB) *commands.Router {
+	r := commands.New(db, g.logger)
+	r.Version = Version()
+	r.Admins = g.cfg.AdminSet()
+	return r
+}

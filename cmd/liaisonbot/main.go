@@ -1,0 +1,207 @@
+// Command liaisonbot is a chat bot for Slack and Zulip that runs the IETF's
+// liaison process: it finds the right liaison contact, takes liaison
+// statements through a chat form, follows them through approval, sending and
+// response, reminds whoever owes the next step, and announces every change
+// in the channels that subscribed.
+//
+// Usage:
+//
+//	liaisonbot [--config file] <command> [arguments]
+//
+// With no command and no platform credentials it starts the console.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/ietf-tools/liaisonbot/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Version returns the program's version: the build-time one, else the
+// module version or VCS revision recorded by the Go tool.
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			return v
+		}
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if rev != "" {
+			if len(rev) > 12 {
+				rev = rev[:12]
+			}
+			if dirty {
+				rev += "-dirty"
+			}
+			return "devel-" + rev
+		}
+	}
+	return "devel"
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+}
+
+// Env is the program's outside world, so tests can run Main with pipes.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Interactive forces the console's prompt on or off (nil: detect a
+	// terminal on standard input).
+	Interactive *bool
+}
+
+// exitError carries an exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr is an error in how the program was called (exit code 2).
+func usageErr(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// subcommand is one of the program's commands.
+type subcommand struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, g *globals, args []string) error
+}
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{"console", "run the bot's commands in this terminal (or from a pipe)", runConsole},
+		{"directory", "directory import <file> | export [file]", runDirectory},
+		{"config", "config check: print the effective configuration, secrets masked", runConfig},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// globals are what every subcommand gets.
+type globals struct {
+	env        *Env
+	configPath string
+	logFormat  string
+	cfg        *config.Config
+	logger     *slog.Logger
+}
+
+// Main runs the program and returns its exit code.
+func Main(ctx context.Context, args []string, env *Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	g := &globals{env: env}
+	fs := flag.NewFlagSet("liaisonbot", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.StringVar(&g.configPath, "config", env.Getenv("LIAISONBOT_CONFIG"), "TOML configuration `file` (LIAISONBOT_CONFIG)")
+	fs.StringVar(&g.logFormat, "log-format", "", "log format: text or json (LIAISONBOT_LOG_FORMAT)")
+	fs.Usage = func() { printUsage(env.Stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	args = fs.Args()
+	cmdName := ""
+	if len(args) > 0 {
+		cmdName, args = args[0], args[1:]
+	}
+	if cmdName == "help" {
+		printUsage(env.Stdout, fs)
+		return 0
+	}
+	cfg, err := config.Load(g.configPath, env.Getenv)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "liaisonbot:", err)
+		return 1
+	}
+	if g.logFormat != "" {
+		cfg.LogFormat = g.logFormat
+	}
+	g.cfg = cfg
+	g.logger = newLogger(env.Stderr, cfg)
+	if cmdName == "" {
+		cmdName = "console"
+	}
+	for _, sc := range subcommands() {
+		if sc.name == cmdName {
+			return exitCode(env.Stderr, sc.run(ctx, g, args))
+		}
+	}
+	fmt.Fprintf(env.Stderr, "liaisonbot: unknown command %q\n", cmdName)
+	printUsage(env.Stderr, fs)
+	return 2
+}
+
+func exitCode(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "liaisonbot:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 1
+}
+
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, "Usage: liaisonbot [flags] <command> [arguments]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, sc := range subcommands() {
+		fmt.Fprintf(w, "  %-10s %s\n", sc.name, sc.summary)
+	}
+	fmt.Fprintln(w, "\nWith no command and no platform credentials, liaisonbot starts the console.")
+	fmt.Fprintln(w, "\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel)))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func runVersion(ctx context.Context, g *globals, args []string) error {
+	fmt.Fprintln(g.env.Stdout, "liaisonbot", Version())
+	return nil
+}

@@ -1,0 +1,320 @@
+// Package commands is liaisonbot's command router and its commands, one
+// file per command. Every platform adapter hands its requests to the Router
+// (as a bot.Handler) and renders the neutral messages it answers.
+//
+// It depends on the bot package only.
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+// Store is everything the commands need from storage.
+type Store interface {
+	bot.DirectoryStore
+	bot.IdentityStore
+	bot.StatementStore
+	bot.ConversationStore
+	// LinkChat ties a chat user to the person with the email (creating the
+	// person if needed).
+	LinkChat(ctx context.Context, platform, userID, email, name, by string) (*bot.Person, error)
+}
+
+// Definition describes one command; help is generated from these.
+type Definition struct {
+	Name     string
+	Aliases  []string
+	Usage    string // "contact <organization>"
+	Summary  string // one line
+	Help     string // a paragraph, optional
+	Examples []string
+	Run      func(ctx context.Context, c *Call) (*bot.Response, error)
+}
+
+// Call is one run of a command.
+type Call struct {
+	*bot.Request
+	Def  *Definition
+	Word string // the word the user typed (a name or an alias)
+	Args string // the rest of the line
+	r    *Router
+}
+
+// Router dispatches command lines to their definitions. Create it with New.
+type Router struct {
+	Store   Store
+	Now     bot.Clock
+	Logger  *slog.Logger
+	Version string
+	// Admins holds actor keys ("slack:U123") of configured admins. The
+	// console's local user is always an admin.
+	Admins map[string]bool
+	// Location is the time zone of calendar days (deadlines, "today").
+	Location *time.Location
+	// Observe, if set, is told about every command that ran.
+	Observe func(command, platform, outcome string, elapsed time.Duration)
+
+	defs  []*Definition
+	index map[string]*Definition
+}
+
+// New returns a router with every command registered.
+func New(store Store, logger *slog.Logger) *Router {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	r := &Router{Store: store, Now: time.Now, Logger: logger, Location: time.UTC, Admins: map[string]bool{}, index: map[string]*Definition{}}
+	for _, d := range []*Definition{
+		helpCommand(),
+		contactCommand(),
+		orgsCommand(),
+		submitCommand(),
+		replyCommand(),
+		showCommand(),
+		listCommand(),
+		searchCommand(),
+	} {
+		r.Register(d)
+	}
+	for _, d := range moveCommands() {
+		r.Register(d)
+	}
+	r.Register(versionCommand())
+	return r
+}
+
+// Register adds a command. It panics on a duplicate name, a programming
+// error caught by the tests.
+func (r *Router) Register(d *Definition) {
+	for _, w := range append([]string{d.Name}, d.Aliases...) {
+		if _, dup := r.index[w]; dup {
+			panic("commands: duplicate command word " + w)
+		}
+		r.index[w] = d
+	}
+	r.defs = append(r.defs, d)
+}
+
+// Definitions returns the registered commands in registration order.
+func (r *Router) Definitions() []*Definition { return r.defs }
+
+// Lookup returns the definition for a command word or alias.
+func (r *Router) Lookup(word string) *Definition { return r.index[strings.ToLower(word)] }
+
+// Handle runs one command line. It always answers: failures become a short
+// message safe to show, and internal errors are logged, not shown.
+func (r *Router) Handle(ctx context.Context, req *bot.Request) (resp *bot.Response) {
+	start := time.Now()
+	command := ""
+	defer func() {
+		if p := recover(); p != nil {
+			r.Logger.Error("command panicked", "command", command, "platform", req.Platform, "panic", p, "stack", string(debug.Stack()))
+			resp = failure(bot.Internal("command "+command, fmt.Errorf("panic: %v", p)))
+		}
+		resp.Command = command
+		if r.Observe != nil {
+			r.Observe(command, req.Platform, outcomeLabel(resp.Outcome), time.Since(start))
+		}
+	}()
+	if len(req.Text) > MaxCommandLength {
+		command = "invalid"
+		return failure(bot.Errorf(bot.EINVALID, "That message is too long (over %d MB). Put long texts in an attachment and send its URL.", MaxCommandLength>>20))
+	}
+	req.Text = Sanitize(req.Text)
+	if err := r.identify(ctx, req); err != nil {
+		r.logError("identify", req, err)
+	}
+	if req.Submit != nil {
+		command = "submit"
+		out, err := r.submitForm(ctx, req)
+		if err != nil {
+			r.logError("submit", req, err)
+			return failure(err)
+		}
+		return out
+	}
+	if req.Channel.DM || req.Platform == bot.PlatformConsole {
+		out, handled, err := r.continueForm(ctx, req)
+		if handled {
+			command = "form"
+			if err != nil {
+				r.logError("form", req, err)
+				return failure(err)
+			}
+			return out
+		}
+		if err != nil {
+			r.logError("form", req, err)
+			return failure(err)
+		}
+	}
+	word, rest := SplitCommand(req.Text)
+	if word == "" {
+		command = "help"
+		word = "help"
+	}
+	def := r.index[word]
+	if def == nil {
+		command = "unknown"
+		return failure(r.unknown(word))
+	}
+	command = def.Name
+	c := &Call{Request: req, Def: def, Word: word, Args: rest, r: r}
+	out, err := def.Run(ctx, c)
+	if err != nil {
+		r.logError(def.Name, req, err)
+		return failure(err)
+	}
+	if out == nil {
+		out = &bot.Response{}
+	}
+	return out
+}
+
+func outcomeLabel(code string) string {
+	if code == "" {
+		return "ok"
+	}
+	return code
+}
+
+func (r *Router) logError(op string, req *bot.Request, err error) {
+	if bot.ErrorCode(err) == bot.EINTERNAL {
+		r.Logger.Error("command failed", "command", op, "platform", req.Platform, "user", req.Actor.Key(), "err", err)
+		return
+	}
+	r.Logger.Debug("command refused", "command", op, "platform", req.Platform, "user", req.Actor.Key(), "err", err)
+}
+
+// failure turns an error into a private reply with its safe message.
+func failure(err error) *bot.Response {
+	return &bot.Response{
+		Messages: []bot.Message{bot.Say(bot.Plain(bot.ErrorMessage(err)))},
+		Outcome:  bot.ErrorCode(err),
+	}
+}
+
+// unknown explains an unknown command word, with the closest command.
+func (r *Router) unknown(word string) error {
+	if len(word) > 40 {
+		word = word[:40] + "…"
+	}
+	best, bestD := "", 3
+	for w := range r.index {
+		if d := editDistance(word, w); d < bestD || (d == bestD && w < best) {
+			best, bestD = w, d
+		}
+	}
+	msg := fmt.Sprintf("I don't know the command “%s”.", word)
+	if best != "" && bestD <= 2 {
+		d := r.index[best]
+		msg += fmt.Sprintf(" Did you mean “%s”? Usage: %s", best, d.Usage)
+	} else {
+		msg += " Usage: " + r.usageLine()
+	}
+	return bot.Errorf(bot.EINVALID, "%s", msg)
+}
+
+func (r *Router) usageLine() string {
+	names := make([]string, 0, len(r.defs))
+	for _, d := range r.defs {
+		names = append(names, d.Name)
+	}
+	sort.Strings(names)
+	return "<command> [arguments], where <command> is one of " + strings.Join(names, ", ") + "; “help <command>” explains one."
+}
+
+// identify ties the request's actor to a directory person and sets Admin.
+func (r *Router) identify(ctx context.Context, req *bot.Request) error {
+	a := &req.Actor
+	if a.Platform == "" {
+		a.Platform = req.Platform
+	}
+	a.Admin = a.Admin || r.Admins[a.Key()] || (a.Platform == bot.PlatformConsole && a.UserID == "local")
+	if a.Person != nil {
+		return nil
+	}
+	p, err := r.Store.PersonByChat(ctx, a.Platform, a.UserID)
+	if err == nil {
+		a.Person = p
+		return nil
+	}
+	if bot.ErrorCode(err) != bot.ENOTFOUND {
+		return err
+	}
+	if a.Email == "" || !bot.ValidEmail(a.Email) {
+		return nil
+	}
+	// First command from this chat user: tie them to the directory person
+	// with the email their platform reports, if there is one.
+	if _, err := r.Store.PersonByEmail(ctx, a.Email); err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return nil
+		}
+		return err
+	}
+	p, err = r.Store.LinkChat(ctx, a.Platform, a.UserID, a.Email, a.Name, "platform email")
+	if err != nil {
+		return err
+	}
+	a.Person = p
+	return nil
+}
+
+// directory loads the current directory snapshot.
+func (c *Call) directory(ctx context.Context) (*bot.Directory, error) {
+	d, err := c.r.Store.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// now is the router's clock.
+func (c *Call) now() time.Time { return c.r.Now() }
+
+// reply wraps messages in a response.
+func reply(msgs ...bot.Message) *bot.Response { return &bot.Response{Messages: msgs} }
+
+// usageError says how a command is used.
+func (c *Call) usageError(problem string) error {
+	msg := "Usage: " + c.Def.Usage
+	if problem != "" {
+		msg = problem + " " + msg
+	}
+	if len(c.Def.Examples) > 0 {
+		msg += " — for example: " + c.Def.Examples[0]
+	}
+	return bot.Errorf(bot.EINVALID, "%s", msg)
+}
+
+func editDistance(a, b string) int {
+	if a == b {
+		return 0
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,38 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+func showCommand() *Definition {
+	return &Definition{
+		Name:     "show",
+		Aliases:  []string{"ls"},
+		Usage:    "show LS-<n>",
+		Summary:  "one statement: every field, its state, who is responsible, its deadline and its history",
+		Examples: []string{"show LS-12"},
+		Run:      runShow,
+	}
+}
+
+func runShow(ctx context.Context, c *Call) (*bot.Response, error) {
+	id, _, err := c.statementArg()
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.r.Store.Statement(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := c.r.Store.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return reply(StatementMessage(s, events, orgOf(s, d), d, c.today())), nil
+}

@@ -1,0 +1,264 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+// The Datatracker's page for a statement.
+const datatrackerLiaisonURL = "https://datatracker.ietf.org/liaison/%d/"
+
+// stateText is "pending", "posted · action required", ...
+func stateText(s *bot.Statement) string {
+	t := string(s.State)
+	switch {
+	case s.ActionTaken:
+		t += " · action taken"
+	case s.ActionRequired:
+		t += " · action required"
+	}
+	if !s.SnoozedUntil.IsZero() {
+		t += " · reminders snoozed until " + s.SnoozedUntil.String()
+	}
+	return t
+}
+
+// deadlineText is "2027-01-15 (in 50 days)", "… (today)", "… (3 days overdue)".
+func deadlineText(s *bot.Statement, today bot.Date) string {
+	if s.Deadline.IsZero() {
+		return ""
+	}
+	return s.Deadline.String() + " (" + dueWords(s.Deadline.DaysUntil(today), s.ActionTaken) + ")"
+}
+
+func dueWords(days int, taken bool) string {
+	switch {
+	case taken && days < 0:
+		return fmt.Sprintf("%s ago", plural(-days, "day"))
+	case days == 0:
+		return "today"
+	case days == 1:
+		return "tomorrow"
+	case days > 1:
+		return "in " + plural(days, "day")
+	case days == -1:
+		return "1 day overdue"
+	}
+	return fmt.Sprintf("%d days overdue", -days)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// directionText is "Outgoing: opsawg → 3GPP".
+func directionText(s *bot.Statement) string {
+	d := "Outgoing"
+	if s.Direction == bot.Incoming {
+		d = "Incoming"
+	}
+	return d + ": " + s.From + " → " + s.To
+}
+
+// moveButtons are the buttons for the moves a statement's state allows.
+func moveButtons(s *bot.Statement, withReply bool) []bot.Button {
+	var out []bot.Button
+	ref := s.Ref()
+	for _, m := range bot.AllowedMoves(s) {
+		switch m {
+		case bot.MoveApprove:
+			out = append(out, bot.Button{Label: "Approve", Command: "approve " + ref, Style: bot.StylePrimary})
+		case bot.MovePost:
+			out = append(out, bot.Button{Label: "Mark posted", Command: "post " + ref})
+		case bot.MoveTaken:
+			out = append(out, bot.Button{Label: "Action taken", Command: "taken " + ref, Style: bot.StylePrimary})
+		case bot.MoveReopen:
+			out = append(out, bot.Button{Label: "Reopen", Command: "reopen " + ref})
+		}
+	}
+	if withReply && s.State == bot.StatePosted {
+		out = append(out, bot.Button{Label: "Reply", Command: "reply " + ref})
+	}
+	return out
+}
+
+// StatementMessage is "show": every field, the state and tags, the
+// responsible people, the deadline, and the history.
+func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organization, d *bot.Directory, today bot.Date) bot.Message {
+	blocks := []bot.Block{bot.Header{Text: s.Ref() + ": " + s.Title}}
+	var f []bot.Field
+	add := func(label string, v bot.Text) {
+		if len(v) > 0 && v.PlainString() != "" {
+			f = append(f, bot.Field{Label: label, Value: v})
+		}
+	}
+	add("State", bot.Words(stateText(s)))
+	add("Direction", bot.Words(directionText(s)))
+	add("Purpose", bot.Words(s.Purpose.Label()))
+	add("Deadline", bot.Words(deadlineText(s, today)))
+	if s.Related != 0 {
+		add("In response to", bot.Line(bot.Code(bot.Ref(s.Related))))
+	}
+	resp := bot.Responsible(s, org, d)
+	if len(resp) > 0 {
+		add("Responsible", peopleList(resp))
+	}
+	sub := s.Submitted.Format("2006-01-02")
+	if s.SubmitterName != "" {
+		sub += " by " + s.SubmitterName
+	}
+	add("Submitted", bot.Words(sub))
+	add("Response contacts", mails(s.ResponseContacts))
+	add("Technical contacts", mails(s.TechnicalContacts))
+	add("To contacts", mails(s.ToContacts))
+	add("Cc", mails(s.CC))
+	add("Other identifiers", bot.Words(s.Identifiers))
+	if len(s.Attachments) > 0 {
+		var t bot.Text
+		for i, a := range s.Attachments {
+			if i > 0 {
+				t = append(t, bot.Plain(", "))
+			}
+			if strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://") {
+				t = append(t, bot.Link(a, a))
+			} else {
+				t = append(t, bot.Plain(a))
+			}
+		}
+		add("Attachments", t)
+	}
+	if s.DatatrackerID != 0 {
+		u := fmt.Sprintf(datatrackerLiaisonURL, s.DatatrackerID)
+		add("Datatracker", bot.Line(bot.Link(u, u)))
+	}
+	blocks = append(blocks, bot.Fields{Fields: f})
+	if strings.TrimSpace(s.Body) != "" {
+		blocks = append(blocks, bot.Quote{Text: s.Body})
+	}
+	if len(events) > 0 {
+		var items []bot.Text
+		for _, e := range events {
+			items = append(items, eventText(e))
+		}
+		blocks = append(blocks, bot.Paragraph{Text: bot.Line(bot.Bold("History"))}, bot.List{Items: items})
+	}
+	if b := moveButtons(s, true); len(b) > 0 {
+		blocks = append(blocks, bot.Actions{Buttons: b})
+	}
+	return bot.Message{Blocks: blocks, Statement: s.ID, Summary: s.Ref() + ": " + s.Title + " (" + stateText(s) + ")"}
+}
+
+func peopleList(ps []bot.Person) bot.Text {
+	var t bot.Text
+	for i, p := range ps {
+		if i > 0 {
+			t = append(t, bot.Plain(", "))
+		}
+		t = append(t, bot.Who(p))
+	}
+	return t
+}
+
+func mails(addrs []string) bot.Text {
+	var t bot.Text
+	for i, a := range addrs {
+		if i > 0 {
+			t = append(t, bot.Plain(", "))
+		}
+		t = append(t, bot.Mail(a))
+	}
+	return t
+}
+
+// eventText is one history line: "2026-11-26 14:02 UTC — approved by Jane: note".
+func eventText(e bot.Event) bot.Text {
+	what := string(e.Type)
+	switch e.Type {
+	case bot.EventTagged, bot.EventUntagged:
+		tag, note := bot.TagNote(e.Note)
+		if e.Type == bot.EventTagged {
+			what = "tagged " + tag
+		} else {
+			what = tag + " cleared"
+		}
+		e.Note = note
+	case bot.EventSnoozed:
+		what = "reminders snoozed"
+	case bot.EventComment:
+		what = "comment"
+	}
+	s := e.Time.UTC().Format("2006-01-02 15:04") + " UTC — " + what
+	if e.By != "" {
+		s += " by " + e.By
+	}
+	if e.Note != "" {
+		s += ": " + e.Note
+	}
+	return bot.Words(s)
+}
+
+// statementEntry is one statement in a list.
+func statementEntry(s *bot.Statement, today bot.Date) []bot.Block {
+	head := bot.Line(bot.Bold(s.Ref()), bot.Plain(" · "+stateText(s)+" · "+s.Purpose.Label()))
+	if !s.Deadline.IsZero() {
+		head = append(head, bot.Plain(" · due "+deadlineText(s, today)))
+	}
+	head = append(head, bot.Plain("\n"+s.Title+" — "+s.From+" → "+s.To))
+	blocks := []bot.Block{bot.Paragraph{Text: head}}
+	if b := moveButtons(s, false); len(b) > 0 {
+		blocks = append(blocks, bot.Actions{Buttons: append([]bot.Button{{Label: "Show", Command: "show " + s.Ref()}}, b...)})
+	}
+	return blocks
+}
+
+// orgOf returns the statement's organization from the directory, or nil.
+func orgOf(s *bot.Statement, d *bot.Directory) *bot.Organization {
+	if s.OrgID != 0 {
+		if o := d.Org(s.OrgID); o != nil {
+			return o
+		}
+	}
+	other := s.To
+	if s.Direction == bot.Incoming {
+		other = s.From
+	}
+	return d.OrgByAcronym(other)
+}
+
+// today is the calendar day for deadlines, in the configured time zone.
+func (c *Call) today() bot.Date { return bot.Today(c.now(), c.r.Location) }
+
+// formEnv is what form validation needs.
+func (c *Call) formEnv(ctx context.Context, d *bot.Directory) bot.FormEnv {
+	return bot.FormEnv{
+		Today: c.today(),
+		Dir:   d,
+		Statement: func(id int64) (*bot.Statement, error) {
+			return c.r.Store.Statement(ctx, id)
+		},
+	}
+}
+
+// statementArg reads "LS-<n>" from the first word of the arguments and
+// returns the rest.
+func (c *Call) statementArg() (int64, string, error) {
+	words := strings.SplitN(strings.TrimSpace(c.Args), " ", 2)
+	if words[0] == "" {
+		return 0, "", c.usageError("Which statement?")
+	}
+	id, ok := bot.ParseRef(words[0])
+	if !ok {
+		return 0, "", c.usageError(fmt.Sprintf("“%s” is not a statement reference like LS-12.", echo(words[0])))
+	}
+	rest := ""
+	if len(words) > 1 {
+		rest = strings.TrimSpace(words[1])
+	}
+	return id, rest, nil
+}

@@ -1,0 +1,235 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+func submitCommand() *Definition {
+	return &Definition{
+		Name:    "submit",
+		Aliases: []string{"new"},
+		Usage:   "submit [organization] [field=value ...]",
+		Summary: "open the liaison statement form, or submit at once with every field inline",
+		Help: "Without fields, the form asks one question at a time (“back”, “skip”, “cancel” work at every question). " +
+			"Fields inline as key=value pairs or “key: value” lines: " + strings.Join(bot.InlineKeys(), ", ") +
+			". With every required field given and valid it submits at once; otherwise the form opens with what was given.",
+		Examples: []string{
+			"submit 3GPP",
+			`submit to=3GPP from=opsawg purpose=action deadline=2027-01-15 title="Reply on YANG models" body="..."`,
+		},
+		Run: runSubmit,
+	}
+}
+
+func runSubmit(ctx context.Context, c *Call) (*bot.Response, error) {
+	in, err := bot.ParseInline(c.Args)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	values := in.Values
+	if in.Bare != "" && values[bot.FOrg] == "" {
+		values[bot.FOrg] = in.Bare
+	}
+	bot.InferDirection(values, in.From, in.To, d)
+	if len(in.Values) >= 3 { // more than an organization: try to submit at once
+		env := c.formEnv(ctx, d)
+		if _, _, errs := bot.BuildStatement(values, env); errs == nil {
+			return c.r.createStatement(ctx, c.Request, values, "")
+		}
+	}
+	return c.r.openForm(ctx, c.Request, "New liaison statement", values)
+}
+
+// openForm opens the statement form pre-filled with values: a modal where
+// the platform has them, else a conversation (moved to a DM when asked for
+// in a channel).
+func (r *Router) openForm(ctx context.Context, req *bot.Request, heading string, values map[string]string) (*bot.Response, error) {
+	if req.Modal {
+		st := &bot.FormState{Values: values}
+		return &bot.Response{Form: st}, nil
+	}
+	d, err := r.Store.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Call{Request: req, r: r}
+	conv := bot.NewConversation(heading, values, c.formEnv(ctx, d), r.Now())
+	if err := r.Store.SaveConversation(ctx, req.Platform, req.Actor.UserID, conv); err != nil {
+		return nil, err
+	}
+	prompt := ConversationPrompt(conv)
+	if req.Channel.DM || req.Platform == bot.PlatformConsole {
+		return reply(prompt), nil
+	}
+	prompt.Direct = true
+	note := bot.Say(bot.Plain("I've started the statement form in a direct message with you, so the channel isn't flooded with questions."))
+	return reply(note, prompt), nil
+}
+
+// continueForm feeds a line of a direct conversation to the user's form in
+// progress. handled is false when there is none.
+func (r *Router) continueForm(ctx context.Context, req *bot.Request) (resp *bot.Response, handled bool, err error) {
+	conv, err := r.Store.Conversation(ctx, req.Platform, req.Actor.UserID)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	now := r.Now()
+	if conv.Expired(now) {
+		if err := r.Store.DeleteConversation(ctx, req.Platform, req.Actor.UserID); err != nil {
+			return nil, false, err
+		}
+		note := bot.Say(bot.Plain(fmt.Sprintf("Your unfinished statement form (“%s”, last answered %s) was dropped after 24 hours without an answer. “submit” starts a new one.",
+			conv.Heading, conv.Updated.UTC().Format("2006-01-02 15:04 UTC"))))
+		// The line itself is then handled as a command.
+		resp := r.Handle(ctx, &bot.Request{Platform: req.Platform, Actor: req.Actor, Channel: req.Channel, Text: req.Text, Modal: req.Modal})
+		resp.Messages = append([]bot.Message{note}, resp.Messages...)
+		return resp, true, nil
+	}
+	d, err := r.Store.Directory(ctx)
+	if err != nil {
+		return nil, true, err
+	}
+	c := &Call{Request: req, r: r}
+	env := c.formEnv(ctx, d)
+	switch conv.Answer(req.Text, env, now) {
+	case bot.Cancelled:
+		if err := r.Store.DeleteConversation(ctx, req.Platform, req.Actor.UserID); err != nil {
+			return nil, true, err
+		}
+		return reply(bot.Say(bot.Plain("Cancelled: nothing was submitted."))), true, nil
+	case bot.Submit:
+		resp, err := r.createStatement(ctx, req, conv.Values, "")
+		if err != nil {
+			if fe, ok := err.(*FormError); ok {
+				// Somebody changed the world under the form (a related
+				// statement vanished): ask that field again.
+				k := fe.Errors.Keys()[0]
+				conv.Field, conv.Error = k, fe.Errors[k]
+				delete(conv.Done, k)
+				if err := r.Store.SaveConversation(ctx, req.Platform, req.Actor.UserID, conv); err != nil {
+					return nil, true, err
+				}
+				return reply(ConversationPrompt(conv)), true, nil
+			}
+			return nil, true, err
+		}
+		if err := r.Store.DeleteConversation(ctx, req.Platform, req.Actor.UserID); err != nil {
+			return nil, true, err
+		}
+		return resp, true, nil
+	}
+	if err := r.Store.SaveConversation(ctx, req.Platform, req.Actor.UserID, conv); err != nil {
+		return nil, true, err
+	}
+	return reply(ConversationPrompt(conv)), true, nil
+}
+
+// FormError is a form that did not validate.
+type FormError struct {
+	Values map[string]string
+	Errors bot.FieldErrors
+}
+
+func (e *FormError) Error() string { return "the statement form has errors:\n" + e.Errors.Error() }
+
+// createStatement validates the values and stores the new statement with its
+// events (and, for a posted In Response, marks the statement it answers
+// action-taken) in one transaction. key makes it idempotent.
+func (r *Router) createStatement(ctx context.Context, req *bot.Request, values map[string]string, key string) (*bot.Response, error) {
+	d, err := r.Store.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Call{Request: req, r: r}
+	s, norm, errs := bot.BuildStatement(values, c.formEnv(ctx, d))
+	if errs != nil {
+		return nil, &FormError{Values: norm, Errors: errs}
+	}
+	now := r.Now()
+	ns, events := bot.NewStatement(s, req.Actor, now)
+	var answered *bot.Statement
+	duplicate := false
+	err = r.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		id, err := tx.Create(ns, key, events...)
+		if bot.ErrorCode(err) == bot.ECONFLICT && key != "" {
+			duplicate = true
+			ns.ID = id
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		answered, err = markAnswered(tx, ns, req.Actor, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if duplicate {
+		existing, err := r.Store.Statement(ctx, ns.ID)
+		if err != nil {
+			return nil, err
+		}
+		ns = existing
+	}
+	return reply(submittedMessage(ns, orgOf(ns, d), d, answered)), nil
+}
+
+// markAnswered marks the statement that a posted In Response statement
+// answers as action-taken, with an event (the Datatracker's #9387).
+func markAnswered(tx bot.StatementTx, s *bot.Statement, by bot.Actor, now time.Time) (*bot.Statement, error) {
+	if s.Related == 0 {
+		return nil, nil
+	}
+	orig, err := tx.Statement(s.Related)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if !bot.Answers(s, orig) {
+		return nil, nil
+	}
+	n, events, err := bot.ApplyMove(orig, bot.MoveTaken, by, "answered by "+s.Ref(), now)
+	if err != nil {
+		return nil, nil
+	}
+	if err := tx.Save(n, events...); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// submittedMessage confirms a submission: LS-n, its state, and who is now
+// responsible.
+func submittedMessage(s *bot.Statement, org *bot.Organization, d *bot.Directory, answered *bot.Statement) bot.Message {
+	head := bot.Line(bot.Plain("Submitted "), bot.Bold(s.Ref()), bot.Plain(" “"+s.Title+"” ("+directionText(s)+"). State: "+stateText(s)+"."))
+	blocks := []bot.Block{bot.Paragraph{Text: head}}
+	if resp := bot.Responsible(s, org, d); len(resp) > 0 {
+		what := "Now responsible"
+		if s.State == bot.StatePending {
+			what = "Waiting for approval by"
+		}
+		blocks = append(blocks, bot.Paragraph{Text: append(bot.Line(bot.Plain(what+": ")), peopleList(resp)...)})
+	}
+	if answered != nil {
+		blocks = append(blocks, bot.Context{Text: bot.Words(answered.Ref() + " is now marked action taken: this statement answers it.")})
+	}
+	if b := moveButtons(s, false); len(b) > 0 {
+		blocks = append(blocks, bot.Actions{Buttons: append([]bot.Button{{Label: "Show", Command: "show " + s.Ref()}}, b...)})
+	}
+	return bot.Message{Blocks: blocks, Statement: s.ID, Summary: "Submitted " + s.Ref() + ": " + s.Title}
+}

@@ -1,0 +1,181 @@
+// Package config loads liaisonbot's configuration: built-in defaults, then
+// an optional TOML file, then the environment (LIAISONBOT_*, SLACK_*,
+// ZULIP_*), with NAME_FILE variants for secrets. It validates the result
+// with messages that name the variable. There are no globals: Load returns
+// a Config.
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	DB        string   // SQLite file
+	Addr      string   // HTTP listen address
+	Admins    []string // actor keys: "slack:U123", "zulip:42", "console:local"
+	LogFormat string   // text | json
+	LogLevel  string   // debug | info | warn | error
+
+	ShutdownTimeout time.Duration // how long in-flight requests may take at shutdown
+
+	Slack       Slack
+	Zulip       Zulip
+	Reminders   Reminders
+	Datatracker Datatracker
+	Outbox      Outbox
+
+	sources map[string]string // env name -> "default" | "file" | "env" | "env file"
+}
+
+// Slack is the Slack app's settings.
+type Slack struct {
+	BotToken      string
+	SigningSecret string
+	AppToken      string // Socket Mode when set
+	APIURL        string
+	Channel       string // the liaison channel (id or name)
+}
+
+// Enabled reports whether Slack is configured.
+func (s Slack) Enabled() bool { return s.BotToken != "" }
+
+// SocketMode reports whether Slack runs over Socket Mode.
+func (s Slack) SocketMode() bool { return s.AppToken != "" }
+
+// Zulip is the Zulip bot's settings.
+type Zulip struct {
+	Site         string
+	Email        string
+	APIKey       string
+	RC           string // path of a .zuliprc
+	WebhookToken string // outgoing-webhook mode
+	Stream       string // the liaison channel
+}
+
+// Enabled reports whether Zulip is configured in either mode.
+func (z Zulip) Enabled() bool { return z.Queue() || z.WebhookToken != "" }
+
+// Queue reports whether the event-queue mode can run (credentials known).
+func (z Zulip) Queue() bool { return z.Site != "" && z.Email != "" && z.APIKey != "" }
+
+// Reminders is the reminder schedule.
+type Reminders struct {
+	Interval          time.Duration
+	DaysBefore        []int
+	OverdueDays       int
+	EscalateAfterDays int
+	ApprovalAfterDays int
+	ApprovalEveryDays int
+	SendAt            string // "09:00"
+	Timezone          string // IANA name
+	SkipWeekends      bool
+}
+
+// Location is the reminders' time zone (UTC if it cannot be loaded, which
+// Validate reports).
+func (r Reminders) Location() *time.Location {
+	loc, err := time.LoadLocation(r.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// SendAtClock returns the hour and minute of SendAt.
+func (r Reminders) SendAtClock() (hour, minute int) {
+	t, err := time.Parse("15:04", r.SendAt)
+	if err != nil {
+		return 9, 0
+	}
+	return t.Hour(), t.Minute()
+}
+
+// Datatracker is where the syncs read from, and how often they run.
+type Datatracker struct {
+	URL                string
+	DirectoryInterval  time.Duration // 0: no scheduled directory sync
+	StatementsInterval time.Duration // 0: no scheduled statement sync
+}
+
+// Outbox tunes notification delivery.
+type Outbox struct {
+	SlackPace time.Duration // per-channel gap between Slack messages
+	GiveUp    time.Duration // a notice still failing after this is parked
+}
+
+// Default returns the built-in defaults.
+func Default() *Config {
+	return &Config{
+		DB:              "liaisonbot.db",
+		Addr:            ":8080",
+		LogFormat:       "text",
+		LogLevel:        "info",
+		ShutdownTimeout: 15 * time.Second,
+		Slack:           Slack{APIURL: "https://slack.com/api/"},
+		Reminders: Reminders{
+			Interval:          5 * time.Minute,
+			DaysBefore:        []int{14, 7, 4, 3, 2, 1, 0},
+			OverdueDays:       14,
+			EscalateAfterDays: 3,
+			ApprovalAfterDays: 3,
+			ApprovalEveryDays: 3,
+			SendAt:            "09:00",
+			Timezone:          "UTC",
+		},
+		Datatracker: Datatracker{URL: "https://datatracker.ietf.org"},
+		Outbox:      Outbox{SlackPace: time.Second, GiveUp: 48 * time.Hour},
+	}
+}
+
+// IsAdmin reports whether the actor key is a configured admin.
+func (c *Config) IsAdmin(key string) bool {
+	for _, a := range c.Admins {
+		if a == key {
+			return true
+		}
+	}
+	return false
+}
+
+// AdminSet returns the admins as a set.
+func (c *Config) AdminSet() map[string]bool {
+	m := make(map[string]bool, len(c.Admins))
+	for _, a := range c.Admins {
+		m[a] = true
+	}
+	return m
+}
+
+// Source says where the setting with the environment name came from:
+// "default", "file", "env" or "env file".
+func (c *Config) Source(env string) string {
+	if s, ok := c.sources[env]; ok {
+		return s
+	}
+	return "default"
+}
+
+// String prints the effective configuration, one setting a line, secrets
+// masked.
+func (c *Config) String() string {
+	var b strings.Builder
+	for _, s := range settings(c) {
+		v := s.get()
+		if s.secret && v != "" {
+			v = mask(v)
+		}
+		if v == "" {
+			v = "(not set)"
+		}
+		fmt.Fprintf(&b, "%-34s %-28s %s  [%s]\n", s.env, s.key, v, c.Source(s.env))
+	}
+	return b.String()
+}
+
+// mask shows that a secret is set without showing it.
+func mask(v string) string {
+	return fmt.Sprintf("******** (set, %d characters)", len(v))
+}

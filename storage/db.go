@@ -1,0 +1,217 @@
+// Package storage is liaisonbot's SQLite store: it implements the bot
+// package's store interfaces with github.com/jmoiron/sqlx and
+// github.com/mattn/go-sqlite3, applies its embedded migrations at open, and
+// carries the bundled default directory.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is the store. It has one writer connection (SQLite allows one writer at
+// a time; a single connection turns contention into a queue instead of
+// SQLITE_BUSY) and a pool of readers (WAL lets them read while the writer
+// writes).
+type DB struct {
+	Path   string
+	Now    bot.Clock
+	Logger *slog.Logger
+
+	w *sqlx.DB // the writer: one connection, BEGIN IMMEDIATE
+	r *sqlx.DB // readers
+
+	dirMu        sync.Mutex
+	dir          *bot.Directory // cached snapshot
+	dirCheckedAt time.Time
+}
+
+// DirectoryRecheck is how long a cached directory is trusted before the
+// store checks whether another process changed it.
+const DirectoryRecheck = time.Second
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	db := &DB{Path: path, Now: time.Now, Logger: slog.Default()}
+	var err error
+	if db.w, err = sqlx.Open("sqlite3", dsn(path, false)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.w.SetMaxOpenConns(1)
+	db.w.SetMaxIdleConns(1)
+	db.w.SetConnMaxLifetime(0)
+	db.w.SetConnMaxIdleTime(0)
+	if err := db.w.PingContext(ctx); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+	if db.r, err = sqlx.Open("sqlite3", dsn(path, true)); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.r.SetMaxOpenConns(8)
+	db.r.SetMaxIdleConns(8)
+	return db, nil
+}
+
+// dsn puts the per-connection settings in the connection string, so every
+// pooled connection has them.
+func dsn(path string, readOnly bool) string {
+	v := url.Values{}
+	v.Set("_journal_mode", "WAL")
+	v.Set("_busy_timeout", "10000")
+	v.Set("_foreign_keys", "on")
+	v.Set("_synchronous", "NORMAL")
+	if readOnly {
+		v.Set("mode", "ro")
+		v.Set("_query_only", "true")
+	} else {
+		v.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + v.Encode()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		errs = append(errs, db.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.r.GetContext(ctx, &one, `SELECT 1`)
+}
+
+// now is the store's clock in UTC.
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// migrate applies the embedded migrations that are not yet recorded, in
+// file-name order, each in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	buf, err := fs.ReadFile(migrationFiles, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, db.now().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on the single writer
+// connection) and commits it.
+func (db *DB) write(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return bot.Internal(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			return err
+		}
+		return bot.Internal(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return bot.Internal(op, err)
+	}
+	return nil
+}
+
+// read runs fn in a read transaction on the reader pool, so that it sees
+// one consistent snapshot.
+func (db *DB) read(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.r.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return bot.Internal(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			return err
+		}
+		return bot.Internal(op, err)
+	}
+	return nil
+}
+
+// IsBusy reports whether err is SQLite's "database is locked" or "busy".
+func IsBusy(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
+	}
+	return err != nil && strings.Contains(err.Error(), "database is locked")
+}
+
+// isUnique reports whether err is a UNIQUE constraint violation.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}

@@ -1,0 +1,415 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+const statementColumns = `id, datatracker_id, direction, from_name, to_name, org_id, title, purpose, deadline,
+	related, body, attachments, response_contacts, technical_contacts, to_contacts, cc, identifiers, prior_approval,
+	state, action_required, action_taken, submitter_key, submitter_name, submitter_email, submitted, updated,
+	snoozed_until, version`
+
+type statementRow struct {
+	ID                int64         `db:"id"`
+	DatatrackerID     sql.NullInt64 `db:"datatracker_id"`
+	Direction         string        `db:"direction"`
+	From              string        `db:"from_name"`
+	To                string        `db:"to_name"`
+	OrgID             sql.NullInt64 `db:"org_id"`
+	Title             string        `db:"title"`
+	Purpose           string        `db:"purpose"`
+	Deadline          string        `db:"deadline"`
+	Related           sql.NullInt64 `db:"related"`
+	Body              string        `db:"body"`
+	Attachments       string        `db:"attachments"`
+	ResponseContacts  string        `db:"response_contacts"`
+	TechnicalContacts string        `db:"technical_contacts"`
+	ToContacts        string        `db:"to_contacts"`
+	CC                string        `db:"cc"`
+	Identifiers       string        `db:"identifiers"`
+	PriorApproval     bool          `db:"prior_approval"`
+	State             string        `db:"state"`
+	ActionRequired    bool          `db:"action_required"`
+	ActionTaken       bool          `db:"action_taken"`
+	SubmitterKey      string        `db:"submitter_key"`
+	SubmitterName     string        `db:"submitter_name"`
+	SubmitterEmail    string        `db:"submitter_email"`
+	Submitted         int64         `db:"submitted"`
+	Updated           int64         `db:"updated"`
+	SnoozedUntil      string        `db:"snoozed_until"`
+	Version           int64         `db:"version"`
+}
+
+func (r *statementRow) statement() (*bot.Statement, error) {
+	s := &bot.Statement{
+		ID: r.ID, DatatrackerID: r.DatatrackerID.Int64, Direction: bot.Direction(r.Direction),
+		From: r.From, To: r.To, OrgID: r.OrgID.Int64, Title: r.Title, Purpose: bot.Purpose(r.Purpose),
+		Related: r.Related.Int64, Body: r.Body, Identifiers: r.Identifiers, PriorApproval: r.PriorApproval,
+		State: bot.State(r.State), ActionRequired: r.ActionRequired, ActionTaken: r.ActionTaken,
+		SubmitterKey: r.SubmitterKey, SubmitterName: r.SubmitterName, SubmitterEmail: r.SubmitterEmail,
+		Submitted: time.UnixMilli(r.Submitted).UTC(), Updated: time.UnixMilli(r.Updated).UTC(), Version: r.Version,
+	}
+	var err error
+	if r.Deadline != "" {
+		if s.Deadline, err = bot.ParseDate(r.Deadline); err != nil {
+			return nil, fmt.Errorf("statement %d deadline: %w", r.ID, err)
+		}
+	}
+	if r.SnoozedUntil != "" {
+		if s.SnoozedUntil, err = bot.ParseDate(r.SnoozedUntil); err != nil {
+			return nil, fmt.Errorf("statement %d snoozed_until: %w", r.ID, err)
+		}
+	}
+	for _, f := range []struct {
+		raw string
+		dst *[]string
+	}{{r.Attachments, &s.Attachments}, {r.ResponseContacts, &s.ResponseContacts},
+		{r.TechnicalContacts, &s.TechnicalContacts}, {r.ToContacts, &s.ToContacts}, {r.CC, &s.CC}} {
+		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
+			return nil, fmt.Errorf("statement %d: %w", r.ID, err)
+		}
+	}
+	return s, nil
+}
+
+func jsonList(xs []string) string {
+	b, _ := json.Marshal(nonNil(xs))
+	return string(b)
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+func sortDeadline(d bot.Date) string {
+	if d.IsZero() {
+		return "9999-12-31"
+	}
+	return d.String()
+}
+
+// statementArgs are the column values of s, in the order of the INSERT and
+// UPDATE below.
+func statementArgs(s *bot.Statement) []any {
+	snoozed := ""
+	if !s.SnoozedUntil.IsZero() {
+		snoozed = s.SnoozedUntil.String()
+	}
+	return []any{
+		nullID(s.DatatrackerID), string(s.Direction), s.From, s.To, nullID(s.OrgID), s.Title, string(s.Purpose),
+		s.Deadline.String(), sortDeadline(s.Deadline), nullID(s.Related), s.Body, jsonList(s.Attachments),
+		jsonList(s.ResponseContacts), jsonList(s.TechnicalContacts), jsonList(s.ToContacts), jsonList(s.CC),
+		s.Identifiers, s.PriorApproval, string(s.State), s.ActionRequired, s.ActionTaken, s.Open(),
+		s.SubmitterKey, s.SubmitterName, s.SubmitterEmail, s.Submitted.UnixMilli(), s.Updated.UnixMilli(), snoozed,
+	}
+}
+
+// Statement returns one statement.
+func (db *DB) Statement(ctx context.Context, id int64) (*bot.Statement, error) {
+	var s *bot.Statement
+	err := db.read(ctx, "read statement", func(tx *sqlx.Tx) error {
+		var err error
+		s, err = getStatement(ctx, tx, id)
+		return err
+	})
+	return s, err
+}
+
+func getStatement(ctx context.Context, tx *sqlx.Tx, id int64) (*bot.Statement, error) {
+	var r statementRow
+	err := tx.GetContext(ctx, &r, `SELECT `+statementColumns+` FROM statements WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, bot.Errorf(bot.ENOTFOUND, "There is no statement %s.", bot.Ref(id))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.statement()
+}
+
+// Events returns a statement's history, oldest first.
+func (db *DB) Events(ctx context.Context, id int64) ([]bot.Event, error) {
+	var out []bot.Event
+	err := db.read(ctx, "read history", func(tx *sqlx.Tx) error {
+		var err error
+		out, err = getEvents(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func getEvents(ctx context.Context, tx *sqlx.Tx, id int64) ([]bot.Event, error) {
+	rows, err := tx.QueryxContext(ctx, `SELECT id, statement_id, time, type, by_key, by_name, from_state, to_state, note
+		FROM statement_events WHERE statement_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Event
+	for rows.Next() {
+		var e bot.Event
+		var t int64
+		if err := rows.Scan(&e.ID, &e.Statement, &t, &e.Type, &e.ByKey, &e.By, &e.FromState, &e.ToState, &e.Note); err != nil {
+			return nil, err
+		}
+		e.Time = time.UnixMilli(t).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// UpdateStatements runs fn in one write transaction.
+func (db *DB) UpdateStatements(ctx context.Context, fn func(tx bot.StatementTx) error) error {
+	return db.write(ctx, "update statements", func(tx *sqlx.Tx) error {
+		return fn(&statementTx{ctx: ctx, tx: tx, db: db})
+	})
+}
+
+// statementTx implements bot.StatementTx on a write transaction.
+type statementTx struct {
+	ctx context.Context
+	tx  *sqlx.Tx
+	db  *DB
+}
+
+func (t *statementTx) Statement(id int64) (*bot.Statement, error) {
+	return getStatement(t.ctx, t.tx, id)
+}
+
+func (t *statementTx) Create(s *bot.Statement, key string, events ...bot.Event) (int64, error) {
+	if key != "" {
+		var id int64
+		err := t.tx.GetContext(t.ctx, &id, `SELECT id FROM statements WHERE submission_key = ?`, key)
+		if err == nil {
+			return id, bot.Errorf(bot.ECONFLICT, "This was already submitted as %s.", bot.Ref(id))
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	args := append([]any{nullString(key)}, statementArgs(s)...)
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements (submission_key, datatracker_id, direction, from_name,
+		to_name, org_id, title, purpose, deadline, sort_deadline, related, body, attachments, response_contacts,
+		technical_contacts, to_contacts, cc, identifiers, prior_approval, state, action_required, action_taken, open,
+		submitter_key, submitter_name, submitter_email, submitted, updated, snoozed_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	s.ID, s.Version = id, 1
+	if err := t.index(s); err != nil {
+		return 0, err
+	}
+	for i := range events {
+		events[i].Statement = id
+	}
+	return id, t.AddEvents(events...)
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func (t *statementTx) Save(s *bot.Statement, events ...bot.Event) error {
+	args := append(statementArgs(s), s.ID, s.Version)
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE statements SET datatracker_id = ?, direction = ?, from_name = ?,
+		to_name = ?, org_id = ?, title = ?, purpose = ?, deadline = ?, sort_deadline = ?, related = ?, body = ?,
+		attachments = ?, response_contacts = ?, technical_contacts = ?, to_contacts = ?, cc = ?, identifiers = ?,
+		prior_approval = ?, state = ?, action_required = ?, action_taken = ?, open = ?, submitter_key = ?,
+		submitter_name = ?, submitter_email = ?, submitted = ?, updated = ?, snoozed_until = ?, version = version + 1
+		WHERE id = ? AND version = ?`, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return bot.Errorf(bot.ECONFLICT, "%s changed while you were working on it; look at it again (show %s).", s.Ref(), s.Ref())
+	}
+	s.Version++
+	if err := t.index(s); err != nil {
+		return err
+	}
+	return t.AddEvents(events...)
+}
+
+func (t *statementTx) AddEvents(events ...bot.Event) error {
+	for _, e := range events {
+		if e.Statement == 0 {
+			return errors.New("event without a statement")
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
+			from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState), e.Note); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// index keeps the full-text index in step with the statement.
+func (t *statementTx) index(s *bot.Statement) error {
+	contacts := strings.Join(append(append(append(append(append([]string{s.SubmitterName, s.SubmitterEmail, s.From, s.To},
+		s.ResponseContacts...), s.TechnicalContacts...), s.ToContacts...), s.CC...), s.Attachments...), " ")
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM statements_fts WHERE docid = ?`, s.ID); err != nil {
+		return err
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements_fts (docid, title, body, contacts, identifiers) VALUES (?, ?, ?, ?, ?)`,
+		s.ID, s.Title, s.Body, contacts, s.Identifiers)
+	return err
+}
+
+// listWhere builds the WHERE clause and ORDER BY of a list query; every
+// filter is served by an index (see TestListStatements_UseIndexes).
+func listWhere(q bot.ListQuery) (string, []any) {
+	var where []string
+	var args []any
+	switch q.Filter {
+	case bot.ListOpen:
+		where = append(where, "open = 1")
+	case bot.ListPending:
+		where = append(where, "state = 'pending'")
+	case bot.ListOverdue:
+		where = append(where, "action_required = 1 AND action_taken = 0 AND state <> 'dead' AND sort_deadline < ?")
+		args = append(args, q.Today.String())
+	case bot.ListMine:
+		mine := []string{"submitter_key = ?"}
+		args = append(args, q.MineKey)
+		if q.MineMail != "" {
+			mine = append(mine, "(submitter_email = ? COLLATE NOCASE AND submitter_email <> '')")
+			args = append(args, q.MineMail)
+		}
+		if len(q.MineOrgs) > 0 {
+			ph := strings.TrimSuffix(strings.Repeat("?, ", len(q.MineOrgs)), ", ")
+			mine = append(mine, "org_id IN ("+ph+")")
+			for _, id := range q.MineOrgs {
+				args = append(args, id)
+			}
+		}
+		where = append(where, "("+strings.Join(mine, " OR ")+")", "open = 1")
+	}
+	if q.OrgID != 0 {
+		where = append(where, "org_id = ?")
+		args = append(args, q.OrgID)
+	}
+	w := ""
+	if len(where) > 0 {
+		w = " WHERE " + strings.Join(where, " AND ")
+	}
+	return w + " ORDER BY sort_deadline, submitted DESC, id DESC", args
+}
+
+// ListStatements returns one page of statements matching q, sorted by
+// deadline (none last), then newest first.
+func (db *DB) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.Statement, bool, error) {
+	if q.PageSize <= 0 {
+		q.PageSize = 10
+	}
+	if q.Page <= 0 {
+		q.Page = 1
+	}
+	w, args := listWhere(q)
+	args = append(args, q.PageSize+1, (q.Page-1)*q.PageSize)
+	var out []*bot.Statement
+	err := db.read(ctx, "list statements", func(tx *sqlx.Tx) error {
+		var err error
+		out, err = selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements`+w+` LIMIT ? OFFSET ?`, args...)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(out) > q.PageSize
+	if more {
+		out = out[:q.PageSize]
+	}
+	return out, more, nil
+}
+
+func selectStatements(ctx context.Context, tx *sqlx.Tx, query string, args ...any) ([]*bot.Statement, error) {
+	rows, err := tx.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*bot.Statement
+	for rows.Next() {
+		var r statementRow
+		if err := rows.StructScan(&r); err != nil {
+			return nil, err
+		}
+		s, err := r.statement()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ftsQuery turns user words into an FTS4 query: every word must match, as a
+// prefix, and no FTS syntax from the user gets through.
+func ftsQuery(words string) string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(words, func(r rune) bool {
+		return !(r == '@' || r == '.' || r == '-' || r == '_' || isWordRune(r))
+	}) {
+		w = strings.Trim(w, ".-_@")
+		if w == "" {
+			continue
+		}
+		// Tokens like "a.b@c.org" or "sg-15" are split by the tokenizer too:
+		// quote them as a phrase.
+		w = strings.NewReplacer(`"`, "").Replace(w)
+		terms = append(terms, `"`+w+`*"`)
+		if len(terms) == 10 {
+			break
+		}
+	}
+	return strings.Join(terms, " ")
+}
+
+func isWordRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 127
+}
+
+// SearchStatements finds statements by words in their title, body,
+// contacts and identifiers, newest first.
+func (db *DB) SearchStatements(ctx context.Context, words string, page, pageSize int) ([]*bot.Statement, bool, error) {
+	q := ftsQuery(words)
+	if q == "" {
+		return nil, false, bot.Errorf(bot.EINVALID, "Search for some words: “search YANG models”.")
+	}
+	if pageSize <= 0 {
+		pageSize = 10
+	}
+	if page <= 0 {
+		page = 1
+	}
+	var out []*bot.Statement
+	err := db.read(ctx, "search statements", func(tx *sqlx.Tx) error {
+		var err error
+		out, err = selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements WHERE id IN (
+			SELECT docid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY docid DESC LIMIT ? OFFSET ?)
+			ORDER BY id DESC`, q, pageSize+1, (page-1)*pageSize)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(out) > pageSize
+	if more {
+		out = out[:pageSize]
+	}
+	return out, more, nil
+}
