@@ -134,6 +134,9 @@ type Directory struct {
 	ManagersEmail   string // liaison-managers@iab.org: all liaison managers
 	StatementsEmail string // statements@ietf.org: the intake for statements
 	Version         int64  // changes whenever the stored directory changes
+	// Linked holds every person tied to a chat account, keyed by
+	// "platform:user" (see Actor.Key).
+	Linked map[string]*Person
 
 	matcherOnce sync.Once
 	matcher     *Matcher
@@ -151,6 +154,11 @@ const (
 func (d *Directory) Matcher() *Matcher {
 	d.matcherOnce.Do(func() { d.matcher = NewMatcher(d.Orgs) })
 	return d.matcher
+}
+
+// LinkedPerson returns the person tied to the chat user, or nil.
+func (d *Directory) LinkedPerson(platform, userID string) *Person {
+	return d.Linked[platform+":"+userID]
 }
 
 // Org returns the organization with the id, or nil.

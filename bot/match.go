@@ -18,7 +18,43 @@ type Matcher struct {
 
 type matchKey struct {
 	key string
+	bag bag
 	org *Organization
+}
+
+// bag counts a key's characters: the bag distance between two keys is a
+// cheap lower bound of their edit distance, so most keys are ruled out of
+// the typo pass without computing it.
+type bag [37]uint8
+
+func bagOf(s string) bag {
+	var b bag
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[c-'a']++
+		case c >= '0' && c <= '9':
+			b[26+c-'0']++
+		default:
+			b[36]++
+		}
+	}
+	return b
+}
+
+// distance is the bag distance: max(characters only in a, only in b).
+func (a *bag) distance(b *bag) int {
+	var plus, minus int
+	for i := range a {
+		d := int(a[i]) - int(b[i])
+		if d > 0 {
+			plus += d
+		} else {
+			minus -= d
+		}
+	}
+	return max(plus, minus)
 }
 
 // MaxQueryLength bounds what the matcher looks at; longer queries are cut.
@@ -36,7 +72,7 @@ func NewMatcher(orgs []*Organization) *Matcher {
 			}
 			seen[k] = true
 			m.exact[k] = append(m.exact[k], o)
-			m.keys = append(m.keys, matchKey{k, o})
+			m.keys = append(m.keys, matchKey{key: k, bag: bagOf(k), org: o})
 		}
 		add(o.Acronym)
 		add(o.Name)
@@ -129,7 +165,9 @@ func (m *Matcher) Match(query string) MatchResult {
 	case n <= 2:
 		maxDist = 0
 	}
-	for _, k := range m.keys {
+	qbag := bagOf(q)
+	for i := range m.keys {
+		k := &m.keys[i]
 		switch {
 		case len(q) >= 2 && strings.HasPrefix(k.key, q):
 			extra := float64(len(k.key)-len(q)) * 0.1
@@ -140,7 +178,7 @@ func (m *Matcher) Match(query string) MatchResult {
 		case len(q) >= 3 && strings.Contains(k.key, q):
 			note(k.org, scoreSubstring)
 		}
-		if maxDist > 0 {
+		if maxDist > 0 && qbag.distance(&k.bag) <= maxDist {
 			if d := boundedDistance(q, k.key, maxDist); d <= maxDist {
 				note(k.org, float64(d))
 			}

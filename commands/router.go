@@ -242,13 +242,13 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 	if a.Person != nil {
 		return nil
 	}
-	p, err := r.Store.PersonByChat(ctx, a.Platform, a.UserID)
-	if err == nil {
+	d, err := r.Store.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	if p := d.LinkedPerson(a.Platform, a.UserID); p != nil {
 		a.Person = p
 		return nil
-	}
-	if bot.ErrorCode(err) != bot.ENOTFOUND {
-		return err
 	}
 	if a.Email == "" || !bot.ValidEmail(a.Email) {
 		return nil
@@ -261,7 +261,7 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 		}
 		return err
 	}
-	p, err = r.Store.LinkChat(ctx, a.Platform, a.UserID, a.Email, a.Name, "platform email")
+	p, err := r.Store.LinkChat(ctx, a.Platform, a.UserID, a.Email, a.Name, "platform email")
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,11 @@ import (
 // Conversation returns the user's form in progress.
 func (db *DB) Conversation(ctx context.Context, platform, userID string) (*bot.Conversation, error) {
 	var data string
-	err := db.r.GetContext(ctx, &data, `SELECT data FROM form_sessions WHERE platform = ? AND user_id = ?`, platform, userID)
+	stmt, err := db.prepared(ctx, `SELECT data FROM form_sessions WHERE platform = ? AND user_id = ?`)
+	if err != nil {
+		return nil, bot.Internal("read form", err)
+	}
+	err = stmt.GetContext(ctx, &data, platform, userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bot.Errorf(bot.ENOTFOUND, "No form in progress.")
 	}

@@ -39,6 +39,9 @@ type DB struct {
 	w *sqlx.DB // the writer: one connection, BEGIN IMMEDIATE
 	r *sqlx.DB // readers
 
+	stmtMu sync.Mutex
+	stmts  map[string]*sqlx.Stmt // prepared reader statements of hot paths
+
 	dirMu        sync.Mutex
 	dir          *bot.Directory // cached snapshot
 	dirCheckedAt time.Time
@@ -96,9 +99,34 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + v.Encode()
 }
 
+// prepared returns a prepared statement on the reader pool, preparing it
+// once: hot read paths skip SQLite's parser.
+func (db *DB) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if s, ok := db.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := db.r.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if db.stmts == nil {
+		db.stmts = map[string]*sqlx.Stmt{}
+	}
+	db.stmts[query] = s
+	return s, nil
+}
+
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmtMu.Lock()
+	for _, s := range db.stmts {
+		errs = append(errs, s.Close())
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}

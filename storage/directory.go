@@ -240,22 +240,38 @@ func loadDirectory(ctx context.Context, tx *sqlx.Tx) (*bot.Directory, error) {
 	}
 
 	chats := map[int64][]bot.ChatIdentity{}
-	crows, err := tx.QueryxContext(ctx, `SELECT person_id, platform, user_id FROM chat_identities ORDER BY person_id, platform, user_id`)
+	type linked struct {
+		id          int64
+		name, email string
+	}
+	var people []linked
+	crows, err := tx.QueryxContext(ctx, `SELECT c.person_id, c.platform, c.user_id, p.name, p.email
+		FROM chat_identities c JOIN people p ON p.id = c.person_id ORDER BY c.person_id, c.platform, c.user_id`)
 	if err != nil {
 		return nil, err
 	}
 	for crows.Next() {
-		var id int64
+		var l linked
 		var c bot.ChatIdentity
-		if err := crows.Scan(&id, &c.Platform, &c.UserID); err != nil {
+		if err := crows.Scan(&l.id, &c.Platform, &c.UserID, &l.name, &l.email); err != nil {
 			crows.Close()
 			return nil, err
 		}
-		chats[id] = append(chats[id], c)
+		if len(chats[l.id]) == 0 {
+			people = append(people, l)
+		}
+		chats[l.id] = append(chats[l.id], c)
 	}
 	crows.Close()
 	if err := crows.Err(); err != nil {
 		return nil, err
+	}
+	d.Linked = make(map[string]*bot.Person, len(people))
+	for _, l := range people {
+		p := &bot.Person{ID: l.id, Name: l.name, Email: l.email, Chat: chats[l.id]}
+		for _, c := range p.Chat {
+			d.Linked[c.Platform+":"+c.UserID] = p
+		}
 	}
 
 	var roles []roleRow

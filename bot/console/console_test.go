@@ -1,0 +1,164 @@
+package console_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot/console"
+	"github.com/ietf-tools/liaisonbot/commands"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var fixedNow = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+// session runs lines through a console on a fresh database with a fixed
+// clock, as the given identity, and returns the output.
+type session struct {
+	t      *testing.T
+	db     *storage.DB
+	router *commands.Router
+	now    time.Time
+}
+
+func newSession(t *testing.T) *session {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := &session{t: t, db: db, now: fixedNow}
+	s.router = commands.New(db, nil)
+	s.router.Now = func() time.Time { return s.now }
+	db.Now = s.router.Now
+	return s
+}
+
+func (s *session) run(as string, lines ...string) string {
+	s.t.Helper()
+	var out strings.Builder
+	c := &console.Console{Handler: s.router, In: strings.NewReader(strings.Join(lines, "\n") + "\n"), Out: &out}
+	if as != "" {
+		c.Actor = console.ActorFor(as)
+	}
+	if err := c.Run(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
+	return out.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (-update accepts):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func mustContain(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("output lacks %q:\n%s", w, got)
+		}
+	}
+}
+
+func TestConsole_OutgoingLifecycle(t *testing.T) {
+	s := newSession(t)
+	// Submitted by an ordinary user, approved and posted by the local admin.
+	out := s.run("alice@example.org",
+		`submit to=3GPP from=opsawg purpose=action deadline=2027-01-15 title="Reply on YANG models" body="Dear colleagues, ..." response-contact=alice@example.org`)
+	mustContain(t, out, "Submitted LS-1 “Reply on YANG models” (Outgoing: opsawg → 3GPP). State: pending · action required.",
+		"Waiting for approval by: Gonzalo Camarillo, IAB liaison coordinators <liaison-coordination@iab.org>")
+	out = s.run("alice@example.org", "approve LS-1")
+	mustContain(t, out, "Only the liaison manager for 3GPP (Gonzalo Camarillo), the IAB liaison coordinators or an admin can approve LS-1.")
+	s.now = s.now.Add(2 * time.Hour)
+	out = s.run("", "approve LS-1 fine by me", "approve LS-1", "post LS-1", "taken LS-1 3GPP replied at their plenary")
+	mustContain(t, out, "LS-1 “Reply on YANG models”: pending → approved · action required.",
+		"LS-1 is approved (action required), so it cannot be approved. What you can do: “post LS-1”, “kill LS-1”.",
+		"LS-1 “Reply on YANG models”: approved → posted · action required.",
+		"LS-1 “Reply on YANG models” is marked action taken.")
+	golden(t, "show_outgoing.golden", s.run("", "show LS-1"))
+}
+
+func TestConsole_IncomingActionAnsweredByReply(t *testing.T) {
+	s := newSession(t)
+	out := s.run("",
+		"submit from=ITU-T to=ccamp purpose=action deadline=2026-12-10 title=\"LS on OTN YANG\" attachments=https://www.itu.int/md/T22-SG15-LS-0001.pdf response-contact=tsbsg15@itu.int")
+	mustContain(t, out, "Submitted LS-1 “LS on OTN YANG” (Incoming: ITU-T → ccamp). State: posted · action required.")
+	// reply opens the form pre-filled as the Datatracker does.
+	out = s.run("", "reply LS-1")
+	mustContain(t, out, "Reply to LS-1", "Deadline? (optional")
+	out = s.run("", "skip", "We have looked at it.", "skip", "skip", "skip", "skip", "skip", "skip")
+	mustContain(t, out, "Reply to LS-1: check and submit", "Direction:", "outgoing", "IETF group:", "ccamp",
+		"Organization:", "ITU-T", "Purpose:", "In Response", "In response to:", "LS-1", "To contacts:", "tsbsg15@itu.int", "Title:", "Re: LS on OTN YANG")
+	out = s.run("", "submit")
+	mustContain(t, out, "Submitted LS-2 “Re: LS on OTN YANG” (Outgoing: ccamp → ITU-T). State: pending.")
+	out = s.run("", "post LS-2")
+	mustContain(t, out, "LS-1 is now marked action taken: LS-2 answers it.")
+	orig, err := s.db.Statement(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !orig.ActionTaken || orig.ActionRequired {
+		t.Fatalf("LS-1 after the reply was posted: %+v", orig)
+	}
+	golden(t, "show_answered.golden", s.run("", "show LS-1"))
+	golden(t, "list_all.golden", s.run("", "list all"))
+}
+
+func TestConsole_FormSurvivesRestartAndCancel(t *testing.T) {
+	s := newSession(t)
+	s.run("", "submit W3C", "outgoing", "httpbis")
+	// A new router on the same database: the form goes on.
+	s.router = commands.New(s.db, nil)
+	s.router.Now = func() time.Time { return s.now }
+	out := s.run("", "Fetch metadata")
+	mustContain(t, out, "Purpose? (required)")
+	out = s.run("", "cancel", "show LS-1")
+	mustContain(t, out, "Cancelled: nothing was submitted.", "There is no statement LS-1.")
+}
+
+func TestConsole_ListFiltersAndPaging(t *testing.T) {
+	s := newSession(t)
+	for i := 0; i < 12; i++ {
+		s.run("", `submit from=opsawg to=3GPP purpose=info title="Info `+string(rune('A'+i))+`" body=x`)
+	}
+	s.run("bob@example.org", `submit from=ITU-T SG15 to=ccamp purpose=action deadline=2026-12-01 title="Overdue soon" body=x`)
+	s.now = s.now.Add(10 * 24 * time.Hour)
+	out := s.run("", "list overdue")
+	mustContain(t, out, "Overdue statements", "LS-13", "5 days overdue")
+	out = s.run("", "list pending")
+	mustContain(t, out, "Pending statements", "More: list pending page 2")
+	out = s.run("", "list pending page 2")
+	mustContain(t, out, "(page 2)", "LS-1 ")
+	out = s.run("bob@example.org", "list mine")
+	mustContain(t, out, "Your open statements", "LS-13")
+	if strings.Contains(out, "LS-1 ") {
+		t.Errorf("list mine shows somebody else's statement:\n%s", out)
+	}
+	out = s.run("", "list open org itu-t sg15")
+	mustContain(t, out, "Open statements with ITU-T SG15", "LS-13")
+	out = s.run("", "search overdue soon", "search nothing-like-this")
+	mustContain(t, out, "Statements matching “overdue soon”", "LS-13", "None.")
+}

@@ -1,0 +1,7 @@
+package storage
+
+import "flag"
+
+// update makes golden-file tests rewrite their golden files:
+// go test ./storage/ -run NAME -update
+var update = flag.Bool("update", false, "rewrite golden files")

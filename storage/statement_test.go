@@ -1,0 +1,384 @@
+package storage
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+var stressFor = flag.Duration("stress", 10*time.Second, "how long TestStatements_ConcurrentWriters runs (-short: 1s)")
+
+var testActor = bot.Actor{Platform: "console", UserID: "local", Name: "Tester", Admin: true}
+
+func newTestStatement(i int, org *bot.Organization) *bot.Statement {
+	s := &bot.Statement{
+		Direction: bot.Outgoing, From: "opsawg", To: org.Acronym, OrgID: org.ID,
+		Title: fmt.Sprintf("Statement number %d on YANG models", i), Purpose: bot.PurposeInfo,
+		Body: "Body text " + fmt.Sprint(i), ResponseContacts: []string{"a@example.org"},
+	}
+	if i%3 == 0 {
+		s.Purpose = bot.PurposeAction
+		s.Deadline = bot.Date{Y: 2026, M: 1 + i%12, D: 1 + i%28}
+	}
+	return s
+}
+
+func mustCreate(t testing.TB, db *DB, s *bot.Statement, now time.Time) *bot.Statement {
+	t.Helper()
+	n, events := bot.NewStatement(s, testActor, now)
+	err := db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+		_, err := tx.Create(n, "", events...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestStatement_CreateReadEventsAndIndex(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	s := newTestStatement(3, d.OrgByAcronym("3GPP"))
+	s.Identifiers = "S2-2401234"
+	s.Attachments = []string{"https://example.org/a.pdf"}
+	n := mustCreate(t, db, s, now)
+	got, err := db.Statement(ctx, n.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != s.Title || got.Deadline != s.Deadline || got.State != bot.StatePending || !got.ActionRequired ||
+		got.Attachments[0] != "https://example.org/a.pdf" || !got.Submitted.Equal(now) || got.Version != 1 {
+		t.Fatalf("read back %+v", got)
+	}
+	events, err := db.Events(ctx, n.ID)
+	if err != nil || len(events) != 2 || events[0].Type != bot.EventSubmitted || events[1].Note != bot.TagActionRequired {
+		t.Fatalf("events = %+v, %v", events, err)
+	}
+	for _, q := range []string{"yang", "S2-2401234", "a@example.org", "statem numb"} {
+		list, _, err := db.SearchStatements(ctx, q, 1, 10)
+		if err != nil || len(list) != 1 {
+			t.Errorf("search %q: %d results, %v", q, len(list), err)
+		}
+	}
+	// FTS syntax from users is neutralised.
+	for _, q := range []string{`"`, `yang OR`, `NEAR(`, `*`, `title:x`, `-yang`} {
+		if _, _, err := db.SearchStatements(ctx, q, 1, 10); err != nil && bot.ErrorCode(err) == bot.EINTERNAL {
+			t.Errorf("search %q: internal error %v", q, err)
+		}
+	}
+}
+
+func TestStatement_SaveDetectsConcurrentChange(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	n := mustCreate(t, db, newTestStatement(1, d.OrgByAcronym("3GPP")), time.Now())
+	stale := *n
+	err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		s, _ := tx.Statement(n.ID)
+		s.State = bot.StateApproved
+		return tx.Save(s)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.State = bot.StateDead
+	err = db.UpdateStatements(ctx, func(tx bot.StatementTx) error { return tx.Save(&stale) })
+	if bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("saving a stale copy: %v, want ECONFLICT", err)
+	}
+	got, _ := db.Statement(ctx, n.ID)
+	if got.State != bot.StateApproved {
+		t.Fatalf("stale save changed the statement: %s", got.State)
+	}
+}
+
+func TestStatement_CreateIsIdempotentByKey(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	s := newTestStatement(1, d.OrgByAcronym("3GPP"))
+	var ids []int64
+	for i := 0; i < 2; i++ {
+		n, events := bot.NewStatement(s, testActor, time.Now())
+		err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+			id, err := tx.Create(n, "view-V123", events...)
+			ids = append(ids, id)
+			if i == 1 && bot.ErrorCode(err) == bot.ECONFLICT {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids[0] != ids[1] {
+		t.Fatalf("same key created %v", ids)
+	}
+	list, _, _ := db.ListStatements(ctx, bot.ListQuery{Filter: bot.ListAll})
+	if len(list) != 1 {
+		t.Fatalf("%d statements, want 1", len(list))
+	}
+}
+
+func TestStatement_FailedTransactionWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	n, events := bot.NewStatement(newTestStatement(1, d.OrgByAcronym("3GPP")), testActor, time.Now())
+	err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		if _, err := tx.Create(n, "", events...); err != nil {
+			return err
+		}
+		return bot.Errorf(bot.EINVALID, "changed my mind")
+	})
+	if bot.ErrorCode(err) != bot.EINVALID {
+		t.Fatal(err)
+	}
+	var count, evs, fts int
+	db.r.Get(&count, `SELECT COUNT(*) FROM statements`)
+	db.r.Get(&evs, `SELECT COUNT(*) FROM statement_events`)
+	db.r.Get(&fts, `SELECT COUNT(*) FROM statements_fts`)
+	if count+evs+fts != 0 {
+		t.Fatalf("rolled back transaction left %d statements, %d events, %d index rows", count, evs, fts)
+	}
+}
+
+// TestStatements_ConcurrentWriters runs 8 goroutines submitting and moving
+// statements: no SQLITE_BUSY, no lost event.
+func TestStatements_ConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	org := d.OrgByAcronym("3GPP")
+	dur := *stressFor
+	if testing.Short() {
+		dur = time.Second
+	}
+	deadline := time.Now().Add(dur)
+	var created, moved, wantEvents atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; time.Now().Before(deadline); i++ {
+				n, events := bot.NewStatement(newTestStatement(i, org), testActor, time.Now())
+				var id int64
+				err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+					var err error
+					id, err = tx.Create(n, "", events...)
+					return err
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				created.Add(1)
+				wantEvents.Add(int64(len(events)))
+				// Move it, and also an older one some other goroutine made
+				// (which may have moved already: conflicts are fine).
+				for _, target := range []int64{id, max(1, id/2)} {
+					var nev int
+					err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+						s, err := tx.Statement(target)
+						if err != nil {
+							return err
+						}
+						moves := bot.AllowedMoves(s)
+						if len(moves) == 0 {
+							return nil
+						}
+						m := moves[0]
+						note := ""
+						if m == bot.MoveKill {
+							note = "stress"
+						}
+						ns, evs, err := bot.ApplyMove(s, m, testActor, note, time.Now())
+						if err != nil {
+							return err
+						}
+						nev = len(evs)
+						return tx.Save(ns, evs...)
+					})
+					if err != nil && bot.ErrorCode(err) != bot.ECONFLICT {
+						errs <- err
+						return
+					}
+					if err == nil {
+						moved.Add(1)
+						wantEvents.Add(int64(nev))
+					}
+				}
+				// Readers run alongside.
+				if _, _, err := db.ListStatements(ctx, bot.ListQuery{Filter: bot.ListOpen, PageSize: 10}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if IsBusy(err) {
+			t.Fatalf("SQLITE_BUSY: %v", err)
+		}
+		t.Fatal(err)
+	}
+	var nStatements, nEvents int64
+	db.r.Get(&nStatements, `SELECT COUNT(*) FROM statements`)
+	db.r.Get(&nEvents, `SELECT COUNT(*) FROM statement_events`)
+	if nStatements != created.Load() || nEvents != wantEvents.Load() {
+		t.Fatalf("%d statements (want %d), %d events (want %d)", nStatements, created.Load(), nEvents, wantEvents.Load())
+	}
+	t.Logf("%s: %d statements created, %d moves, %d events", dur, created.Load(), moved.Load(), nEvents)
+}
+
+// listQueries are the queries "list" and "search" run, for the plan test
+// and the benchmarks.
+func listQueries(today bot.Date, org int64) map[string]bot.ListQuery {
+	return map[string]bot.ListQuery{
+		"open":    {Filter: bot.ListOpen, PageSize: 10},
+		"pending": {Filter: bot.ListPending, PageSize: 10},
+		"overdue": {Filter: bot.ListOverdue, Today: today, PageSize: 10},
+		"mine":    {Filter: bot.ListMine, MineKey: "slack:U7", MineMail: "m@example.org", MineOrgs: []int64{org}, PageSize: 10},
+		"all":     {Filter: bot.ListAll, PageSize: 10},
+		"org":     {Filter: bot.ListOpen, OrgID: org, PageSize: 10},
+	}
+}
+
+func TestListStatements_UseIndexes(t *testing.T) {
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	org := d.OrgByAcronym("3GPP")
+	for i := 0; i < 200; i++ {
+		mustCreate(t, db, newTestStatement(i, org), time.Now())
+	}
+	if _, err := db.w.Exec(`ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	for name, q := range listQueries(bot.Date{Y: 2026, M: 6, D: 1}, org.ID) {
+		w, args := listWhere(q)
+		plan := explain(t, db, `SELECT id FROM statements`+w+` LIMIT 11`, args...)
+		if strings.Contains(plan, "SCAN statements") && !strings.Contains(plan, "USING INDEX") && !strings.Contains(plan, "USING COVERING INDEX") {
+			t.Errorf("list %s scans the table:\n%s", name, plan)
+		}
+		if strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY") && name != "mine" {
+			t.Errorf("list %s sorts without an index:\n%s", name, plan)
+		}
+	}
+	plan := explain(t, db, `SELECT id FROM statements WHERE id IN (SELECT docid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY docid DESC LIMIT 11) ORDER BY id DESC`, `"yang*"`)
+	if !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, "SCAN statements ") {
+		t.Errorf("search does not use the full-text index:\n%s", plan)
+	}
+}
+
+func explain(t testing.TB, db *DB, q string, args ...any) string {
+	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
+}
+
+// BenchmarkSubmit measures statement creation (row, events, full-text
+// index, one transaction each): statements per second.
+func BenchmarkSubmit(b *testing.B) {
+	db := MustOpenDB(b)
+	d := MustSeed(b, db)
+	org := d.OrgByAcronym("3GPP")
+	now := time.Now()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		mustCreate(b, db, newTestStatement(i, org), now)
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "statements/s")
+}
+
+// BenchmarkList runs list overdue, list mine and search over 100,000
+// statements.
+func BenchmarkList(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	d := MustSeed(b, db)
+	orgs := d.Orgs
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	const total = 100_000
+	for start := 0; start < total; start += 5000 {
+		err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+			for i := start; i < start+5000; i++ {
+				s := newTestStatement(i, orgs[i%len(orgs)])
+				n, events := bot.NewStatement(s, bot.Actor{Platform: "slack", UserID: fmt.Sprintf("U%d", i%500)}, now.Add(-time.Duration(i)*time.Minute))
+				if i%7 == 0 {
+					n.State = bot.StatePosted
+				}
+				if _, err := tx.Create(n, "", events...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := db.w.Exec(`ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	qs := listQueries(bot.Date{Y: 2026, M: 11, D: 26}, d.OrgByAcronym("3GPP").ID)
+	mine := qs["mine"]
+	mine.MineKey = "slack:U7"
+	for _, name := range []string{"overdue", "mine", "open", "org"} {
+		q := qs[name]
+		if name == "mine" {
+			q = mine
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := db.ListStatements(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("search", func(b *testing.B) {
+		for b.Loop() {
+			list, _, err := db.SearchStatements(ctx, "yang models", 1, 10)
+			if err != nil || len(list) != 10 {
+				b.Fatal(len(list), err)
+			}
+		}
+	})
+	b.Run("search-rare", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := db.SearchStatements(ctx, "99999", 1, 10); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
