@@ -182,6 +182,31 @@ func (d *Directory) OrgByAcronym(acronym string) *Organization {
 	return nil
 }
 
+// ManagingOrg returns the organization whose IETF liaison managers cover o:
+// o itself when it has managers, else its nearest ancestor that has some
+// (a 3GPP working group is covered by 3GPP's manager), else nil.
+func (d *Directory) ManagingOrg(o *Organization) *Organization {
+	for i := 0; o != nil && i < 10; i++ {
+		if len(o.Managers) > 0 {
+			return o
+		}
+		if o.Parent == "" {
+			return nil
+		}
+		o = d.OrgByAcronym(o.Parent)
+	}
+	return nil
+}
+
+// Managers returns the IETF liaison managers who cover o (its own, or its
+// nearest ancestor's).
+func (d *Directory) Managers(o *Organization) []Person {
+	if m := d.ManagingOrg(o); m != nil {
+		return m.Managers
+	}
+	return nil
+}
+
 // IsCoordinator reports whether the email belongs to an IAB liaison coordinator.
 func (d *Directory) IsCoordinator(email string) bool {
 	if email == "" {

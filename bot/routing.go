@@ -50,6 +50,9 @@ type RouteQuery struct {
 	// FirstTime is true when the sender has not sent liaison statements to
 	// the IETF before (only meaningful for incoming statements).
 	FirstTime bool
+	// Covering is the ancestor whose managers cover Org when Org has none of
+	// its own (see Directory.ManagingOrg), or nil.
+	Covering *Organization
 }
 
 // Routing applies the published procedure (RFC 4052, RFC 4053 and the IETF
@@ -96,16 +99,21 @@ func Routing(q RouteQuery, c Coordinators) Route {
 		}
 		r.CC = appendUnique(append([]string{email}, org.CC...))
 	}
+	managers, reason := org.Managers, ReasonManager
+	if len(managers) == 0 && q.Covering != nil && q.Covering != org {
+		managers = q.Covering.Managers
+		reason = "the IETF liaison manager for " + q.Covering.Acronym + ", which covers " + org.Acronym
+	}
 	switch q.Direction {
 	case Outgoing:
-		if len(org.Managers) == 0 {
+		if len(managers) == 0 {
 			if org.Relationship != RelFormal {
 				return coord(ReasonNoFormal)
 			}
 			return coord(ReasonNoManager)
 		}
-		r.Contacts = append([]Person(nil), org.Managers...)
-		r.Reason = ReasonManager
+		r.Contacts = append([]Person(nil), managers...)
+		r.Reason = reason
 		ccCoordinators()
 		return r
 	default: // Incoming
@@ -115,8 +123,8 @@ func Routing(q RouteQuery, c Coordinators) Route {
 			ccCoordinators()
 			return r
 		}
-		if len(org.Managers) > 0 {
-			r.Contacts = append([]Person(nil), org.Managers...)
+		if len(managers) > 0 {
+			r.Contacts = append([]Person(nil), managers...)
 			r.Reason = ReasonManagerOnSide
 			ccCoordinators()
 			return r

@@ -84,3 +84,22 @@ func TestRouting_DefaultCoordinatorsAddress(t *testing.T) {
 		t.Fatalf("empty coordinators: got %+v, want the default address", r)
 	}
 }
+
+func TestRouting_SubgroupUsesCoveringManager(t *testing.T) {
+	parent := &Organization{Acronym: "3GPP", Relationship: RelFormal, Managers: []Person{{Name: "Gonzalo Camarillo"}}}
+	child := &Organization{Acronym: "3GPP SA2", Parent: "3GPP", Relationship: RelFormal}
+	d := &Directory{Orgs: []*Organization{parent, child}}
+	if d.ManagingOrg(child) != parent {
+		t.Fatal("ManagingOrg does not climb to the parent")
+	}
+	r := Routing(RouteQuery{Org: child, Direction: Outgoing, Covering: d.ManagingOrg(child)}, Coordinators{})
+	if r.Coordinators || r.Contacts[0].Name != "Gonzalo Camarillo" || !strings.Contains(r.Reason, "for 3GPP, which covers 3GPP SA2") {
+		t.Fatalf("route = %+v", r)
+	}
+	// A loop of parents does not hang.
+	a := &Organization{Acronym: "A", Parent: "B"}
+	b := &Organization{Acronym: "B", Parent: "A"}
+	if (&Directory{Orgs: []*Organization{a, b}}).ManagingOrg(a) != nil {
+		t.Fatal("a parent loop found managers")
+	}
+}

@@ -152,6 +152,8 @@ func Authority(a Actor, org *Organization, d *Directory) string {
 		return "coordinator"
 	case org != nil && hasEmail(org.Managers, email):
 		return "manager"
+	case org != nil && d != nil && hasEmail(d.Managers(org), email):
+		return "manager"
 	case org != nil && hasEmail(org.Approvers, email):
 		return "approver"
 	}
@@ -196,12 +198,12 @@ func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) err
 // 3GPP (Gonzalo Camarillo), the IAB liaison coordinators or an admin".
 func WhoMay(org *Organization, d *Directory) string {
 	var parts []string
-	if org != nil && len(org.Managers) > 0 {
-		names := make([]string, len(org.Managers))
-		for i, p := range org.Managers {
+	if mo := d.ManagingOrg(org); mo != nil {
+		names := make([]string, len(mo.Managers))
+		for i, p := range mo.Managers {
 			names[i] = p.Label()
 		}
-		parts = append(parts, fmt.Sprintf("the liaison manager for %s (%s)", org.Acronym, strings.Join(names, ", ")))
+		parts = append(parts, fmt.Sprintf("the liaison manager for %s (%s)", mo.Acronym, strings.Join(names, ", ")))
 	}
 	parts = append(parts, "the IAB liaison coordinators")
 	return strings.Join(parts, ", ") + " or an admin"
@@ -227,7 +229,7 @@ func Responsible(s *Statement, org *Organization, d *Directory) []Person {
 	}
 	var managers, approvers []Person
 	if org != nil {
-		managers, approvers = org.Managers, org.Approvers
+		managers, approvers = d.Managers(org), org.Approvers
 	}
 	switch {
 	case s.State == StateDead:

@@ -59,17 +59,22 @@ func ContactMessage(d *bot.Directory, o *bot.Organization, now time.Time, query 
 	if fuzzy {
 		blocks = append(blocks, bot.Context{Text: bot.Words(fmt.Sprintf("Closest match to “%s”.", query))})
 	}
+	covering := d.ManagingOrg(o)
 	var fields []bot.Field
 	fields = append(fields, bot.Field{Label: "Relationship", Value: relationshipText(o)})
-	fields = append(fields, bot.Field{Label: "IETF liaison manager", Value: peopleText(o.Managers, d, "not on record")})
+	mgrs := peopleText(o.Managers, d, "not on record")
+	if len(o.Managers) == 0 && covering != nil {
+		mgrs = append(peopleText(covering.Managers, d, ""), bot.Plain(" (as the manager for "+covering.Acronym+")"))
+	}
+	fields = append(fields, bot.Field{Label: "IETF liaison manager", Value: mgrs})
 	fields = append(fields, bot.Field{Label: o.Acronym + "'s liaison contact", Value: peopleText(o.Contacts, d, "not on record")})
 	if o.Parent != "" {
 		fields = append(fields, bot.Field{Label: "Part of", Value: bot.Words(o.Parent)})
 	}
 	blocks = append(blocks, bot.Fields{Fields: fields})
 
-	out := bot.Routing(bot.RouteQuery{Org: o, Direction: bot.Outgoing}, d.Coordinators)
-	in := bot.Routing(bot.RouteQuery{Org: o, Direction: bot.Incoming}, d.Coordinators)
+	out := bot.Routing(bot.RouteQuery{Org: o, Direction: bot.Outgoing, Covering: covering}, d.Coordinators)
+	in := bot.Routing(bot.RouteQuery{Org: o, Direction: bot.Incoming, Covering: covering}, d.Coordinators)
 	blocks = append(blocks,
 		bot.Paragraph{Text: append(bot.Line(bot.Bold("Sending to "+o.Acronym+" (outgoing): ")), routeText(out, d)...)},
 		bot.Paragraph{Text: append(bot.Line(bot.Bold("Receiving from "+o.Acronym+" (incoming): ")), routeText(in, d)...)},
