@@ -228,3 +228,20 @@ type Event struct {
 	ToState   State
 	Note      string
 }
+
+// MarshalText writes the date as YYYY-MM-DD ("" for none).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD ("" for none).
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	x, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = x
+	return nil
+}

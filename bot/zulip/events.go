@@ -54,19 +54,19 @@ func (e Event) Mentioned() bool { return slices.Contains(e.Flags, FlagMentioned)
 // Message is a message as delivered in a "message" event (raw Markdown
 // content unless the queue was registered with ApplyMarkdown).
 type Message struct {
-	ID             int64     `json:"id"`
-	SenderID       int64     `json:"sender_id"`
-	SenderEmail    string    `json:"sender_email"`
-	SenderFullName string    `json:"sender_full_name"`
-	Type           string    `json:"type"`                // MessageTypeStream or MessageTypePrivate
-	StreamID       int64     `json:"stream_id,omitempty"` // channel messages only
-	Recipient      Recipient `json:"display_recipient"`
-	Topic          string    `json:"subject"` // Zulip still calls it "subject" here
-	Content        string    `json:"content"`
-	ContentType    string    `json:"content_type,omitempty"`
-	Timestamp      int64     `json:"timestamp"` // Unix seconds
-	Client         string    `json:"client,omitempty"`
-	RecipientID    int64     `json:"recipient_id,omitempty"`
+	ID               int64     `json:"id"`
+	SenderID         int64     `json:"sender_id"`
+	SenderEmail      string    `json:"sender_email"`
+	SenderFullName   string    `json:"sender_full_name"`
+	Type             string    `json:"type"`                // MessageTypeStream or MessageTypePrivate
+	StreamID         int64     `json:"stream_id,omitempty"` // channel messages only
+	DisplayRecipient Recipient `json:"display_recipient"`
+	Topic            string    `json:"subject"` // Zulip still calls it "subject" here
+	Content          string    `json:"content"`
+	ContentType      string    `json:"content_type,omitempty"`
+	Timestamp        int64     `json:"timestamp"` // Unix seconds
+	Client           string    `json:"client,omitempty"`
+	RecipientID      int64     `json:"recipient_id,omitempty"`
 }
 
 // IsDM reports whether m is a direct (one-to-one or group) message.
@@ -76,10 +76,10 @@ func (m *Message) IsDM() bool { return m.Type == MessageTypePrivate || m.Type ==
 // channel and topic, or to the same direct-message participants.
 func (m *Message) Reply(content string) OutgoingMessage {
 	if !m.IsDM() {
-		return OutgoingMessage{Channel: m.Recipient.Channel, ChannelID: m.StreamID, Topic: m.Topic, Content: content}
+		return OutgoingMessage{Channel: m.DisplayRecipient.Channel, ChannelID: m.StreamID, Topic: m.Topic, Content: content}
 	}
-	to := make([]int64, 0, len(m.Recipient.Users))
-	for _, u := range m.Recipient.Users {
+	to := make([]int64, 0, len(m.DisplayRecipient.Users))
+	for _, u := range m.DisplayRecipient.Users {
 		to = append(to, u.ID)
 	}
 	if len(to) == 0 {
@@ -173,11 +173,16 @@ func (c *Client) Register(ctx context.Context, p RegisterParams) (*Queue, error)
 		return nil, fmt.Errorf("zulip: %s: response has no queue_id", op)
 	}
 	q := &Queue{
-		ID: *resp.QueueID, LastEventID: resp.LastEventID,
-		FeatureLevel: resp.FeatureLevel, Version: resp.Version,
-		MaxTopicLength: resp.MaxTopicLength, MaxMessageLength: resp.MaxMessageLength,
-		LongpollTimeout: time.Duration(resp.LongpollSeconds) * time.Second,
-		UserID:          resp.UserID, Email: resp.Email, FullName: resp.FullName,
+		ID:               *resp.QueueID,
+		LastEventID:      resp.LastEventID,
+		FeatureLevel:     resp.FeatureLevel,
+		Version:          resp.Version,
+		MaxTopicLength:   resp.MaxTopicLength,
+		MaxMessageLength: resp.MaxMessageLength,
+		LongpollTimeout:  time.Duration(resp.LongpollSeconds) * time.Second,
+		UserID:           resp.UserID,
+		Email:            resp.Email,
+		FullName:         resp.FullName,
 	}
 	c.learn(q)
 	return q, nil

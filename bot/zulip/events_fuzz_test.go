@@ -27,7 +27,7 @@ func FuzzDecodeEvents(f *testing.F) {
 				}
 				_ = ev.Message.IsDM()
 				_ = ev.Message.Reply("x")
-				if _, err := json.Marshal(ev.Message.Recipient); err != nil {
+				if _, err := json.Marshal(ev.Message.DisplayRecipient); err != nil {
 					t.Fatalf("re-encoding recipient: %v", err)
 				}
 			}

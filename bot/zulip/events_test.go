@@ -51,7 +51,7 @@ func TestDecodeEvents_RealShapes(t *testing.T) {
 	}
 	want := &Message{
 		ID: 12345678, SenderID: 13215, SenderEmail: "othello-bot@example.com", SenderFullName: "Othello Bot",
-		Type: "stream", StreamID: 5, Recipient: Recipient{Channel: "Denmark"}, Topic: "Castle",
+		Type: "stream", StreamID: 5, DisplayRecipient: Recipient{Channel: "Denmark"}, Topic: "Castle",
 		Content: "I come not, friends, to steal away your hearts.", ContentType: "text/x-markdown",
 		Timestamp: 1375978403, Client: "website", RecipientID: 12314,
 	}
@@ -67,8 +67,8 @@ func TestDecodeEvents_RealShapes(t *testing.T) {
 		t.Errorf("DM = %+v", dm)
 	}
 	wantUsers := []RecipientUser{{31572, "hamlet@example.com", "Hamlet of Denmark"}, {13215, "othello-bot@example.com", "Othello Bot"}}
-	if !reflect.DeepEqual(dm.Recipient.Users, wantUsers) || dm.Recipient.Channel != "" {
-		t.Errorf("DM recipient = %+v", dm.Recipient)
+	if !reflect.DeepEqual(dm.DisplayRecipient.Users, wantUsers) || dm.DisplayRecipient.Channel != "" {
+		t.Errorf("DM recipient = %+v", dm.DisplayRecipient)
 	}
 	if events[2].Type != EventHeartbeat || events[2].Message != nil {
 		t.Errorf("heartbeat = %+v", events[2])

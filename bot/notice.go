@@ -1,0 +1,138 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Notice kinds: what an outbox row announces.
+const (
+	NoticeChange   = "change"   // a submission, state change or tag change
+	NoticeReminder = "reminder" // an automatic reminder
+	NoticeNudge    = "nudge"    // a manual nudge
+)
+
+// Target is where a notice goes: a channel (Slack channel id, Zulip stream)
+// or a person's direct messages (User set).
+type Target struct {
+	Platform string
+	Channel  string
+	User     string
+}
+
+// String is "slack:#C123" or "zulip:@42".
+func (t Target) String() string {
+	if t.User != "" {
+		return t.Platform + ":@" + t.User
+	}
+	return t.Platform + ":#" + t.Channel
+}
+
+// Delivery is one message for a Chat to deliver.
+type Delivery struct {
+	Target  Target
+	Message Message
+	// Topic is the Zulip topic ("LS-12: title"); Slack ignores it.
+	Topic string
+	// Thread is the platform's id of the statement's thread in this channel
+	// (Slack: the parent message's ts); "" to start one.
+	Thread string
+	// Parent, with Thread set, is the thread's first message brought up to
+	// date (Slack updates the parent to the current state).
+	Parent *Message
+}
+
+// Delivered is what a Chat reports after delivering.
+type Delivered struct {
+	MessageID string
+	// Thread is the thread the message started or joined ("" where the
+	// platform has none).
+	Thread string
+}
+
+// Chat delivers notices to one platform. The dispatcher owns retries: a
+// Chat tries once and reports.
+type Chat interface {
+	Platform() string
+	Deliver(ctx context.Context, d Delivery) (Delivered, error)
+}
+
+// DeliveryError is a failed delivery: RetryAfter is set when the platform
+// asked to wait (HTTP 429), Permanent when retrying cannot help (a channel
+// that does not exist, a bot not in it).
+type DeliveryError struct {
+	Code       string // the platform's error code ("ratelimited", "RATE_LIMIT_HIT", "channel_not_found", "http_500")
+	RetryAfter time.Duration
+	Permanent  bool
+	Err        error
+}
+
+func (e *DeliveryError) Error() string {
+	s := e.Code
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// AsDeliveryError returns err's DeliveryError, or a retryable one wrapping
+// it.
+func AsDeliveryError(err error) *DeliveryError {
+	var de *DeliveryError
+	if errors.As(err, &de) {
+		return de
+	}
+	return &DeliveryError{Code: "error", Err: err}
+}
+
+// Notifiable reports whether events are a change the channels hear about:
+// a submission, a state change or a tag change.
+func Notifiable(events []Event) bool {
+	for _, e := range events {
+		switch e.Type {
+		case EventSubmitted, EventApproved, EventPosted, EventKilled, EventResurrected, EventTagged, EventUntagged, EventSynced:
+			return true
+		}
+	}
+	return false
+}
+
+// MaxTopic is Zulip's topic length, in characters.
+const MaxTopic = 60
+
+// Topic is the statement's Zulip topic: "LS-<n>: <title>" cut to the topic
+// length. It depends only on the id and the title at submission, so the
+// topic stays put.
+func Topic(id int64, title string) string {
+	t := Ref(id) + ": " + strings.Join(strings.Fields(title), " ")
+	if utf8.RuneCountInString(t) <= MaxTopic {
+		return t
+	}
+	r := []rune(t)
+	return strings.TrimSpace(string(r[:MaxTopic-1])) + "…"
+}
+
+// NoticeData is what an outbox row keeps to render its notice when it is
+// delivered.
+type NoticeData struct {
+	Events   []int64   `json:"events,omitempty"`   // the change's events
+	Reminder *Reminder `json:"reminder,omitempty"` // a reminder's details
+	Nudge    *Nudge    `json:"nudge,omitempty"`    // a nudge's details
+	Topic    string    `json:"topic,omitempty"`    // Zulip topic fixed at enqueue
+}
+
+// Nudge is a manual reminder.
+type Nudge struct {
+	By      string   `json:"by"`
+	Message string   `json:"message,omitempty"`
+	To      []Person `json:"to,omitempty"`
+}
