@@ -136,3 +136,40 @@ type Nudge struct {
 	Message string   `json:"message,omitempty"`
 	To      []Person `json:"to,omitempty"`
 }
+
+// OutboxItem is a notice claimed for delivery.
+type OutboxItem struct {
+	ID        int64
+	Statement int64
+	Kind      string
+	Data      NoticeData
+	Target    Target
+	Created   time.Time
+	Attempts  int
+}
+
+// PersonalTargets decides where a message for people goes on each
+// platform: a direct message to each person linked to a chat user there,
+// and, when some are not linked, the platform's liaison channel (which the
+// message names them in). liaison maps a platform to its liaison channel.
+func PersonalTargets(people []Person, platforms []string, liaison map[string]string) []Target {
+	var out []Target
+	for _, pl := range platforms {
+		unlinked := false
+		seen := map[string]bool{}
+		for _, p := range people {
+			if u := p.ChatUser(pl); u != "" {
+				if !seen[u] {
+					seen[u] = true
+					out = append(out, Target{Platform: pl, User: u})
+				}
+			} else {
+				unlinked = true
+			}
+		}
+		if unlinked && liaison[pl] != "" {
+			out = append(out, Target{Platform: pl, Channel: liaison[pl]})
+		}
+	}
+	return out
+}

@@ -57,6 +57,12 @@ type StatementTx interface {
 	Save(s *Statement, events ...Event) error
 	// AddEvents records events that change nothing else (comments, nudges).
 	AddEvents(events ...Event) error
+	// Enqueue writes outbox rows for a notice about s to the targets (on
+	// the platforms that deliver notices).
+	Enqueue(s *Statement, kind string, data NoticeData, targets []Target) error
+	// MarkReminded records a reminder as sent; false means it was recorded
+	// before and must not be sent again.
+	MarkReminded(statement int64, key string, at time.Time) (bool, error)
 }
 
 // ListFilter selects statements for "list".

@@ -78,7 +78,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 		return nil, err
 	}
 	org := orgOf(after, d)
-	what := fmt.Sprintf("%s “%s”: %s → %s.", after.Ref(), after.Title, before.State, stateText(after))
+	what := fmt.Sprintf("%s “%s”: %s → %s.", after.Ref(), after.Title, before.State, bot.StateText(after))
 	if m == bot.MoveTaken {
 		what = fmt.Sprintf("%s “%s” is marked action taken.", after.Ref(), after.Title)
 	}
@@ -92,7 +92,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 	if answered != nil {
 		blocks = append(blocks, bot.Context{Text: bot.Words(answered.Ref() + " is now marked action taken: " + after.Ref() + " answers it.")})
 	}
-	if b := moveButtons(after, true); len(b) > 0 {
+	if b := bot.NextMoves(after, true); len(b) > 0 {
 		blocks = append(blocks, bot.Actions{Buttons: append([]bot.Button{{Label: "Show", Command: "show " + after.Ref()}}, b...)})
 	}
 	return reply(bot.Message{Blocks: blocks, Statement: after.ID, Summary: strings.TrimSuffix(what, ".")}), nil

@@ -23,6 +23,9 @@ type Store interface {
 	bot.IdentityStore
 	bot.StatementStore
 	bot.ConversationStore
+	Subscribe(ctx context.Context, platform, channel string, orgID int64, by string) (bool, error)
+	Unsubscribe(ctx context.Context, platform, channel string, orgID int64) (bool, error)
+	Subscriptions(ctx context.Context, platform, channel string) ([]int64, error)
 	// LinkChat ties a chat user to the person with the email (creating the
 	// person if needed).
 	LinkChat(ctx context.Context, platform, userID, email, name, by string) (*bot.Person, error)
@@ -57,6 +60,10 @@ type Router struct {
 	// Admins holds actor keys ("slack:U123") of configured admins. The
 	// console's local user is always an admin.
 	Admins map[string]bool
+	// Platforms are the chat platforms that deliver notices, and Liaison
+	// their liaison channels (platform -> channel).
+	Platforms []string
+	Liaison   map[string]string
 	// Location is the time zone of calendar days (deadlines, "today").
 	Location *time.Location
 	// Observe, if set, is told about every command that ran.
@@ -81,10 +88,15 @@ func New(store Store, logger *slog.Logger) *Router {
 		showCommand(),
 		listCommand(),
 		searchCommand(),
+		nudgeCommand(),
+		snoozeCommand(),
 	} {
 		r.Register(d)
 	}
 	for _, d := range moveCommands() {
+		r.Register(d)
+	}
+	for _, d := range subscribeCommands() {
 		r.Register(d)
 	}
 	r.Register(versionCommand())

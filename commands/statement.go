@@ -11,83 +11,6 @@ import (
 // The Datatracker's page for a statement.
 const datatrackerLiaisonURL = "https://datatracker.ietf.org/liaison/%d/"
 
-// stateText is "pending", "posted · action required", ...
-func stateText(s *bot.Statement) string {
-	t := string(s.State)
-	switch {
-	case s.ActionTaken:
-		t += " · action taken"
-	case s.ActionRequired:
-		t += " · action required"
-	}
-	if !s.SnoozedUntil.IsZero() {
-		t += " · reminders snoozed until " + s.SnoozedUntil.String()
-	}
-	return t
-}
-
-// deadlineText is "2027-01-15 (in 50 days)", "… (today)", "… (3 days overdue)".
-func deadlineText(s *bot.Statement, today bot.Date) string {
-	if s.Deadline.IsZero() {
-		return ""
-	}
-	return s.Deadline.String() + " (" + dueWords(s.Deadline.DaysUntil(today), s.ActionTaken) + ")"
-}
-
-func dueWords(days int, taken bool) string {
-	switch {
-	case taken && days < 0:
-		return fmt.Sprintf("%s ago", plural(-days, "day"))
-	case days == 0:
-		return "today"
-	case days == 1:
-		return "tomorrow"
-	case days > 1:
-		return "in " + plural(days, "day")
-	case days == -1:
-		return "1 day overdue"
-	}
-	return fmt.Sprintf("%d days overdue", -days)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// directionText is "Outgoing: opsawg → 3GPP".
-func directionText(s *bot.Statement) string {
-	d := "Outgoing"
-	if s.Direction == bot.Incoming {
-		d = "Incoming"
-	}
-	return d + ": " + s.From + " → " + s.To
-}
-
-// moveButtons are the buttons for the moves a statement's state allows.
-func moveButtons(s *bot.Statement, withReply bool) []bot.Button {
-	var out []bot.Button
-	ref := s.Ref()
-	for _, m := range bot.AllowedMoves(s) {
-		switch m {
-		case bot.MoveApprove:
-			out = append(out, bot.Button{Label: "Approve", Command: "approve " + ref, Style: bot.StylePrimary})
-		case bot.MovePost:
-			out = append(out, bot.Button{Label: "Mark posted", Command: "post " + ref})
-		case bot.MoveTaken:
-			out = append(out, bot.Button{Label: "Action taken", Command: "taken " + ref, Style: bot.StylePrimary})
-		case bot.MoveReopen:
-			out = append(out, bot.Button{Label: "Reopen", Command: "reopen " + ref})
-		}
-	}
-	if withReply && s.State == bot.StatePosted {
-		out = append(out, bot.Button{Label: "Reply", Command: "reply " + ref})
-	}
-	return out
-}
-
 // StatementMessage is "show": every field, the state and tags, the
 // responsible people, the deadline, and the history.
 func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organization, d *bot.Directory, today bot.Date) bot.Message {
@@ -98,10 +21,10 @@ func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organizatio
 			f = append(f, bot.Field{Label: label, Value: v})
 		}
 	}
-	add("State", bot.Words(stateText(s)))
-	add("Direction", bot.Words(directionText(s)))
+	add("State", bot.Words(bot.StateText(s)))
+	add("Direction", bot.Words(bot.DirectionText(s)))
 	add("Purpose", bot.Words(s.Purpose.Label()))
-	add("Deadline", bot.Words(deadlineText(s, today)))
+	add("Deadline", bot.Words(bot.DeadlineText(s, today)))
 	if s.Related != 0 {
 		add("In response to", bot.Line(bot.Code(bot.Ref(s.Related))))
 	}
@@ -148,10 +71,10 @@ func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organizatio
 		}
 		blocks = append(blocks, bot.Paragraph{Text: bot.Line(bot.Bold("History"))}, bot.List{Items: items})
 	}
-	if b := moveButtons(s, true); len(b) > 0 {
+	if b := bot.NextMoves(s, true); len(b) > 0 {
 		blocks = append(blocks, bot.Actions{Buttons: b})
 	}
-	return bot.Message{Blocks: blocks, Statement: s.ID, Summary: s.Ref() + ": " + s.Title + " (" + stateText(s) + ")"}
+	return bot.Message{Blocks: blocks, Statement: s.ID, Summary: s.Ref() + ": " + s.Title + " (" + bot.StateText(s) + ")"}
 }
 
 func peopleList(ps []bot.Person) bot.Text {
@@ -205,13 +128,13 @@ func eventText(e bot.Event) bot.Text {
 
 // statementEntry is one statement in a list.
 func statementEntry(s *bot.Statement, today bot.Date) []bot.Block {
-	head := bot.Line(bot.Bold(s.Ref()), bot.Plain(" · "+stateText(s)+" · "+s.Purpose.Label()))
+	head := bot.Line(bot.Bold(s.Ref()), bot.Plain(" · "+bot.StateText(s)+" · "+s.Purpose.Label()))
 	if !s.Deadline.IsZero() {
-		head = append(head, bot.Plain(" · due "+deadlineText(s, today)))
+		head = append(head, bot.Plain(" · due "+bot.DeadlineText(s, today)))
 	}
 	head = append(head, bot.Plain("\n"+s.Title+" — "+s.From+" → "+s.To))
 	blocks := []bot.Block{bot.Paragraph{Text: head}}
-	if b := moveButtons(s, false); len(b) > 0 {
+	if b := bot.NextMoves(s, false); len(b) > 0 {
 		blocks = append(blocks, bot.Actions{Buttons: append([]bot.Button{{Label: "Show", Command: "show " + s.Ref()}}, b...)})
 	}
 	return blocks

@@ -216,7 +216,7 @@ func markAnswered(tx bot.StatementTx, s *bot.Statement, by bot.Actor, now time.T
 // submittedMessage confirms a submission: LS-n, its state, and who is now
 // responsible.
 func submittedMessage(s *bot.Statement, org *bot.Organization, d *bot.Directory, answered *bot.Statement) bot.Message {
-	head := bot.Line(bot.Plain("Submitted "), bot.Bold(s.Ref()), bot.Plain(" “"+s.Title+"” ("+directionText(s)+"). State: "+stateText(s)+"."))
+	head := bot.Line(bot.Plain("Submitted "), bot.Bold(s.Ref()), bot.Plain(" “"+s.Title+"” ("+bot.DirectionText(s)+"). State: "+bot.StateText(s)+"."))
 	blocks := []bot.Block{bot.Paragraph{Text: head}}
 	if resp := bot.Responsible(s, org, d); len(resp) > 0 {
 		what := "Now responsible"
@@ -228,7 +228,7 @@ func submittedMessage(s *bot.Statement, org *bot.Organization, d *bot.Directory,
 	if answered != nil {
 		blocks = append(blocks, bot.Context{Text: bot.Words(answered.Ref() + " is now marked action taken: this statement answers it.")})
 	}
-	if b := moveButtons(s, false); len(b) > 0 {
+	if b := bot.NextMoves(s, false); len(b) > 0 {
 		blocks = append(blocks, bot.Actions{Buttons: append([]bot.Button{{Label: "Show", Command: "show " + s.Ref()}}, b...)})
 	}
 	return bot.Message{Blocks: blocks, Statement: s.ID, Summary: "Submitted " + s.Ref() + ": " + s.Title}

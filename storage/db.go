@@ -35,12 +35,18 @@ type DB struct {
 	Path   string
 	Now    bot.Clock
 	Logger *slog.Logger
+	// OnNotice, if set, is called after a transaction that wrote outbox
+	// rows commits (the dispatcher's Wake).
+	OnNotice func()
 
 	w *sqlx.DB // the writer: one connection, BEGIN IMMEDIATE
 	r *sqlx.DB // readers
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt // prepared reader statements of hot paths
+
+	noticeMu sync.Mutex
+	notice   NoticeConfig
 
 	dirMu        sync.Mutex
 	dir          *bot.Directory // cached snapshot

@@ -168,16 +168,23 @@ func getEvents(ctx context.Context, tx *sqlx.Tx, id int64) ([]bot.Event, error) 
 
 // UpdateStatements runs fn in one write transaction.
 func (db *DB) UpdateStatements(ctx context.Context, fn func(tx bot.StatementTx) error) error {
-	return db.write(ctx, "update statements", func(tx *sqlx.Tx) error {
-		return fn(&statementTx{ctx: ctx, tx: tx, db: db})
+	var st *statementTx
+	err := db.write(ctx, "update statements", func(tx *sqlx.Tx) error {
+		st = &statementTx{ctx: ctx, tx: tx, db: db}
+		return fn(st)
 	})
+	if err == nil && st.enqueued && db.OnNotice != nil {
+		db.OnNotice()
+	}
+	return err
 }
 
 // statementTx implements bot.StatementTx on a write transaction.
 type statementTx struct {
-	ctx context.Context
-	tx  *sqlx.Tx
-	db  *DB
+	ctx      context.Context
+	tx       *sqlx.Tx
+	db       *DB
+	enqueued bool // outbox rows were written
 }
 
 func (t *statementTx) Statement(id int64) (*bot.Statement, error) {
@@ -215,7 +222,11 @@ func (t *statementTx) Create(s *bot.Statement, key string, events ...bot.Event) 
 	for i := range events {
 		events[i].Statement = id
 	}
-	return id, t.AddEvents(events...)
+	ids, err := t.addEvents(events)
+	if err != nil {
+		return 0, err
+	}
+	return id, t.notifyChange(s, ids, events)
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -240,21 +251,41 @@ func (t *statementTx) Save(s *bot.Statement, events ...bot.Event) error {
 	if err := t.index(s); err != nil {
 		return err
 	}
-	return t.AddEvents(events...)
+	for i := range events {
+		events[i].Statement = s.ID
+	}
+	ids, err := t.addEvents(events)
+	if err != nil {
+		return err
+	}
+	return t.notifyChange(s, ids, events)
 }
 
 func (t *statementTx) AddEvents(events ...bot.Event) error {
-	for _, e := range events {
+	_, err := t.addEvents(events)
+	return err
+}
+
+func (t *statementTx) addEvents(events []bot.Event) ([]int64, error) {
+	ids := make([]int64, 0, len(events))
+	for i, e := range events {
 		if e.Statement == 0 {
-			return errors.New("event without a statement")
+			return nil, errors.New("event without a statement")
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
+		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
 			from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState), e.Note); err != nil {
-			return err
+			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState), e.Note)
+		if err != nil {
+			return nil, err
 		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return nil, err
+		}
+		events[i].ID = id
+		ids = append(ids, id)
 	}
-	return nil
+	return ids, nil
 }
 
 // index keeps the full-text index in step with the statement.

@@ -382,3 +382,37 @@ func BenchmarkList(b *testing.B) {
 		}
 	})
 }
+
+func TestReminderCandidates_UseIndexes(t *testing.T) {
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	for i := 0; i < 200; i++ {
+		mustCreate(t, db, newTestStatement(i, d.OrgByAcronym("3GPP")), time.Now())
+	}
+	if _, err := db.w.Exec(`ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`SELECT id FROM statements WHERE action_required = 1 AND action_taken = 0 AND state <> 'dead' AND sort_deadline BETWEEN '2026-01-01' AND '2026-02-01'`,
+		`SELECT id FROM statements WHERE state = 'pending' AND direction = 'outgoing'`,
+		`SELECT statement_id, key FROM reminders_sent WHERE statement_id IN (1, 2, 3)`,
+	} {
+		plan := explain(t, db, q)
+		if strings.Contains(plan, "SCAN ") && !strings.Contains(plan, "INDEX") {
+			t.Errorf("query scans a table:\n%s\n%s", q, plan)
+		}
+	}
+	got, err := db.ReminderCandidates(context.Background(), bot.Date{Y: 2026, M: 1, D: 1}, bot.Date{Y: 2026, M: 12, D: 31})
+	if err != nil || len(got) == 0 {
+		t.Fatalf("candidates: %d, %v", len(got), err)
+	}
+}
+
+func TestOutbox_ClaimQueryUsesIndexes(t *testing.T) {
+	db := MustOpenDB(t)
+	plan := explain(t, db, `SELECT id FROM outbox o WHERE status = 'pending' AND next_attempt_at <= 1 AND claimed_until <= 1
+		AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending') ORDER BY next_attempt_at, id LIMIT 50`)
+	if strings.Contains(plan, "SCAN o\n") || strings.Contains(plan, "SCAN p\n") {
+		t.Errorf("claim scans the outbox:\n%s", plan)
+	}
+}

@@ -1,0 +1,419 @@
+// Package outbox delivers the notices that changes, reminders and nudges
+// leave in the store's outbox: each to its channel or person, in order per
+// statement, at the platform's pace, retrying until it goes out.
+//
+// Delivery is at least once. A notice is marked sent only after the
+// platform accepted it, in its own transaction: a crash between the two
+// (or a lease that runs out while a platform hangs past the delivery
+// timeout) can send it twice; nothing else can.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+// Store is the outbox's storage.
+type Store interface {
+	ClaimNotices(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, skip []string) ([]bot.OutboxItem, error)
+	MarkSent(ctx context.Context, id int64, owner string, d bot.Delivered, now time.Time) error
+	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
+	MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error
+	Release(ctx context.Context, id int64, owner string, next time.Time) error
+	Thread(ctx context.Context, statement int64, platform, channel string) (string, error)
+	Statement(ctx context.Context, id int64) (*bot.Statement, error)
+	EventsByID(ctx context.Context, ids []int64) ([]bot.Event, error)
+	Directory(ctx context.Context) (*bot.Directory, error)
+}
+
+// Dispatcher delivers the outbox. One runs per process; several processes
+// may share a database (rows are leased, so no row is delivered by two).
+type Dispatcher struct {
+	Store  Store
+	Chats  map[string]bot.Chat
+	Owner  string // unique per dispatcher: the lease holder's name
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Location is the time zone of "today" in notices (deadlines).
+	Location *time.Location
+	// Pace is the gap between two messages to one channel, per platform
+	// (Slack asks for about one message a second per channel).
+	Pace map[string]time.Duration
+	// GiveUp parks a notice as failed when it is still failing this long
+	// after it was written.
+	GiveUp time.Duration
+	// Lease is how long a claimed row is reserved; Timeout bounds one
+	// delivery and must be well under it.
+	Lease   time.Duration
+	Timeout time.Duration
+	// Batch is how many rows one cycle claims; Workers how many channels
+	// are served at once.
+	Batch   int
+	Workers int
+	// Poll is how often an idle dispatcher looks for work (Wake makes it
+	// look at once).
+	Poll time.Duration
+	// BackoffBase and BackoffMax bound the retry delay after a failure
+	// other than a rate limit (exponential with jitter).
+	BackoffBase, BackoffMax time.Duration
+
+	// Metrics hooks (optional).
+	OnDelivered func(platform string)
+	OnFailed    func(platform, code string, parked bool)
+
+	once        sync.Once
+	wake        chan struct{}
+	mu          sync.Mutex
+	nextAllowed map[string]time.Time // "platform|channel" -> earliest next send
+}
+
+func (d *Dispatcher) init() {
+	d.once.Do(func() {
+		d.wake = make(chan struct{}, 1)
+		d.nextAllowed = map[string]time.Time{}
+		if d.Now == nil {
+			d.Now = time.Now
+		}
+		if d.Logger == nil {
+			d.Logger = slog.Default()
+		}
+		if d.Location == nil {
+			d.Location = time.UTC
+		}
+		if d.GiveUp == 0 {
+			d.GiveUp = 48 * time.Hour
+		}
+		if d.Lease == 0 {
+			d.Lease = 2 * time.Minute
+		}
+		if d.Timeout == 0 {
+			d.Timeout = 30 * time.Second
+		}
+		if d.Batch == 0 {
+			d.Batch = 50
+		}
+		if d.Workers == 0 {
+			d.Workers = 8
+		}
+		if d.Poll == 0 {
+			d.Poll = time.Second
+		}
+		if d.BackoffBase == 0 {
+			d.BackoffBase = 2 * time.Second
+		}
+		if d.BackoffMax == 0 {
+			d.BackoffMax = 10 * time.Minute
+		}
+		if d.Owner == "" {
+			d.Owner = fmt.Sprintf("dispatcher-%d", rand.Int64())
+		}
+	})
+}
+
+// Wake asks the dispatcher to look for work now (after a change was
+// committed). It never blocks.
+func (d *Dispatcher) Wake() {
+	d.init()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx is done. Deliveries in flight finish (within
+// Timeout) before it returns.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	d.init()
+	for {
+		n, err := d.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			d.Logger.Error("outbox: dispatch cycle failed", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		wait := d.Poll
+		if soon := d.nextPaceRelease(); soon > 0 && soon < wait {
+			wait = soon
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-d.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// RunOnce claims one batch and delivers it; it returns how many rows it
+// handled.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	d.init()
+	now := d.Now()
+	items, err := d.Store.ClaimNotices(ctx, d.Owner, now, d.Batch, d.Lease, d.pacedChannels(now))
+	if err != nil || len(items) == 0 {
+		return 0, err
+	}
+	// One goroutine per channel (bounded), items of a channel in order with
+	// the platform's pace between them.
+	groups := map[string][]bot.OutboxItem{}
+	var keys []string
+	for _, it := range items {
+		k := channelKey(it.Target)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	sort.Strings(keys)
+	sem := make(chan struct{}, d.Workers)
+	var wg sync.WaitGroup
+	for _, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(group []bot.OutboxItem) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for i, it := range group {
+				if held := d.heldFor(it.Target); held > d.Pace[it.Target.Platform] {
+					// The platform asked this channel to wait (429): give
+					// the rest back rather than sit on their leases.
+					d.release(ctx, group[i:], d.Now().Add(held))
+					return
+				}
+				if err := d.waitPace(ctx, it.Target); err != nil {
+					// Shutting down: give them back for the next run.
+					d.release(ctx, group[i:], d.Now())
+					return
+				}
+				d.deliver(ctx, it)
+			}
+		}(groups[k])
+	}
+	wg.Wait()
+	return len(items), nil
+}
+
+func channelKey(t bot.Target) string {
+	if t.User != "" {
+		return t.Platform + "|@" + t.User
+	}
+	return t.Platform + "|" + t.Channel
+}
+
+// pacedChannels lists the channels still waiting out their pace.
+func (d *Dispatcher) pacedChannels(now time.Time) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []string
+	for k, t := range d.nextAllowed {
+		if t.After(now) {
+			out = append(out, k)
+		} else {
+			delete(d.nextAllowed, k)
+		}
+	}
+	return out
+}
+
+// nextPaceRelease is how long until the first paced channel may send again.
+func (d *Dispatcher) nextPaceRelease() time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.Now()
+	var soon time.Duration
+	for _, t := range d.nextAllowed {
+		if w := t.Sub(now); w > 0 && (soon == 0 || w < soon) {
+			soon = w
+		}
+	}
+	return soon
+}
+
+// heldFor is how long the channel must still wait.
+func (d *Dispatcher) heldFor(t bot.Target) time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.nextAllowed[channelKey(t)].Sub(d.Now())
+}
+
+// release gives claimed rows back undelivered.
+func (d *Dispatcher) release(ctx context.Context, items []bot.OutboxItem, next time.Time) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for _, it := range items {
+		if err := d.Store.Release(rctx, it.ID, d.Owner, next); err != nil {
+			d.Logger.Warn("outbox: could not release a notice (its lease will expire)", "outbox_id", it.ID, "err", err)
+		}
+	}
+}
+
+// waitPace waits until the channel may send, then books its next slot.
+func (d *Dispatcher) waitPace(ctx context.Context, t bot.Target) error {
+	pace := d.Pace[t.Platform]
+	k := channelKey(t)
+	d.mu.Lock()
+	wait := d.nextAllowed[k].Sub(d.Now())
+	d.mu.Unlock()
+	if wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+	if pace > 0 {
+		d.hold(k, d.Now().Add(pace))
+	}
+	return nil
+}
+
+// hold keeps the channel quiet until t (at least).
+func (d *Dispatcher) hold(k string, t time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t.After(d.nextAllowed[k]) {
+		d.nextAllowed[k] = t
+	}
+}
+
+// deliver renders one notice, hands it to its platform and records the
+// outcome.
+func (d *Dispatcher) deliver(ctx context.Context, it bot.OutboxItem) {
+	log := d.Logger.With("outbox_id", it.ID, "statement", bot.Ref(it.Statement), "target", it.Target.String(), "kind", it.Kind)
+	chat := d.Chats[it.Target.Platform]
+	if chat == nil {
+		d.fail(ctx, log, it, &bot.DeliveryError{Code: "platform_not_configured", Permanent: true,
+			Err: fmt.Errorf("no %s connection in this process", it.Target.Platform)})
+		return
+	}
+	del, err := d.render(ctx, it)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			d.fail(ctx, log, it, &bot.DeliveryError{Code: "statement_not_found", Permanent: true, Err: err})
+		} else {
+			d.fail(ctx, log, it, &bot.DeliveryError{Code: "render", Err: err})
+		}
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
+	res, err := chat.Deliver(dctx, del)
+	cancel()
+	if err != nil {
+		d.fail(ctx, log, it, bot.AsDeliveryError(err))
+		return
+	}
+	// Record with a context that survives shutdown: the platform has it.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer rcancel()
+	if err := d.Store.MarkSent(rctx, it.ID, d.Owner, res, d.Now()); err != nil {
+		log.Error("outbox: delivered but not recorded (it may be sent again)", "err", err)
+		return
+	}
+	if d.OnDelivered != nil {
+		d.OnDelivered(it.Target.Platform)
+	}
+	log.Debug("outbox: delivered", "message_id", res.MessageID)
+}
+
+// fail schedules a retry, or parks the row when retrying cannot help or has
+// gone on too long.
+func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxItem, de *bot.DeliveryError) {
+	now := d.Now()
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	parked := de.Permanent || now.Sub(it.Created) >= d.GiveUp
+	var err error
+	if parked {
+		err = d.Store.MarkFailed(rctx, it.ID, d.Owner, de.Error())
+		log.Warn("outbox: notice parked as failed", "code", de.Code, "err", de, "attempts", it.Attempts+1)
+	} else {
+		wait := de.RetryAfter
+		if wait <= 0 {
+			wait = backoff(it.Attempts, d.BackoffBase, d.BackoffMax)
+		} else {
+			// The platform asked the whole channel to wait.
+			d.hold(channelKey(it.Target), now.Add(wait))
+		}
+		err = d.Store.MarkRetry(rctx, it.ID, d.Owner, now.Add(wait), de.Error())
+		log.Info("outbox: delivery failed, will retry", "code", de.Code, "retry_in", wait, "attempts", it.Attempts+1)
+	}
+	if err != nil {
+		log.Error("outbox: could not record the failure", "err", err)
+	}
+	if d.OnFailed != nil {
+		d.OnFailed(it.Target.Platform, de.Code, parked)
+	}
+}
+
+// backoff is base·2^attempts with jitter in [½, 1], capped.
+func backoff(attempts int, base, max time.Duration) time.Duration {
+	d := base
+	for i := 0; i < attempts && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// render builds the delivery for a row from the statement as it is now.
+func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Delivery, error) {
+	s, err := d.Store.Statement(ctx, it.Statement)
+	if err != nil {
+		return bot.Delivery{}, err
+	}
+	dir, err := d.Store.Directory(ctx)
+	if err != nil {
+		return bot.Delivery{}, err
+	}
+	var org *bot.Organization
+	if s.OrgID != 0 {
+		org = dir.Org(s.OrgID)
+	}
+	today := bot.Today(d.Now(), d.Location)
+	del := bot.Delivery{Target: it.Target, Topic: it.Data.Topic}
+	switch {
+	case it.Kind == bot.NoticeReminder && it.Data.Reminder != nil:
+		del.Message = bot.ReminderNotice(*it.Data.Reminder, s, org, dir, today)
+	case it.Kind == bot.NoticeNudge && it.Data.Nudge != nil:
+		del.Message = bot.NudgeNotice(*it.Data.Nudge, s, org, dir, today)
+	case it.Kind == bot.NoticeChange:
+		events, err := d.Store.EventsByID(ctx, it.Data.Events)
+		if err != nil {
+			return bot.Delivery{}, err
+		}
+		del.Message = bot.ChangeNotice(s, events, org, dir, today)
+	default:
+		return bot.Delivery{}, errors.New("unknown notice kind " + it.Kind)
+	}
+	if it.Target.Channel != "" && it.Target.User == "" {
+		thread, err := d.Store.Thread(ctx, it.Statement, it.Target.Platform, it.Target.Channel)
+		if err != nil {
+			return bot.Delivery{}, err
+		}
+		if thread != "" {
+			del.Thread = thread
+			parent := bot.ThreadParent(s, org, dir, today)
+			del.Parent = &parent
+		}
+	}
+	return del, nil
+}

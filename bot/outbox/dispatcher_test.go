@@ -1,0 +1,373 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/outbox"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+// fakeChat records deliveries; fail decides, per call, whether to fail.
+type fakeChat struct {
+	platform string
+	mu       sync.Mutex
+	got      []bot.Delivery
+	ids      int
+	fail     func(n int, d bot.Delivery) error
+	calls    int
+	threads  bool // answer with a thread id, like Slack
+}
+
+func (f *fakeChat) Platform() string { return f.platform }
+
+func (f *fakeChat) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.fail != nil {
+		if err := f.fail(f.calls, d); err != nil {
+			return bot.Delivered{}, err
+		}
+	}
+	f.ids++
+	f.got = append(f.got, d)
+	id := fmt.Sprintf("m%d", f.ids)
+	res := bot.Delivered{MessageID: id}
+	if f.threads {
+		res.Thread = d.Thread
+		if d.Thread == "" {
+			res.Thread = id
+		}
+	}
+	return res, nil
+}
+
+func (f *fakeChat) deliveries() []bot.Delivery {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]bot.Delivery(nil), f.got...)
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type env struct {
+	t     *testing.T
+	db    *storage.DB
+	clock *clock
+	org   *bot.Organization
+}
+
+func newEnv(t *testing.T, platforms ...string) *env {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
+	db.Now = c.Now
+	var liaison []bot.Target
+	for _, p := range platforms {
+		liaison = append(liaison, bot.Target{Platform: p, Channel: "liaison"})
+	}
+	db.SetNoticeConfig(storage.NoticeConfig{Platforms: platforms, LiaisonChannels: liaison})
+	d, _ := db.Directory(ctx)
+	return &env{t: t, db: db, clock: c, org: d.OrgByAcronym("3GPP")}
+}
+
+var admin = bot.Actor{Platform: "console", UserID: "local", Name: "Admin", Admin: true}
+
+// submit creates a pending outgoing statement (one notice per target).
+func (e *env) submit(title string) *bot.Statement {
+	s := &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: e.org.ID, Title: title, Purpose: bot.PurposeInfo, Body: "x"}
+	n, events := bot.NewStatement(s, admin, e.clock.Now())
+	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+		_, err := tx.Create(n, "", events...)
+		return err
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// move applies a move (one more notice per target).
+func (e *env) move(id int64, m bot.Move) {
+	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+		s, err := tx.Statement(id)
+		if err != nil {
+			return err
+		}
+		n, evs, err := bot.ApplyMove(s, m, admin, "", e.clock.Now())
+		if err != nil {
+			return err
+		}
+		return tx.Save(n, evs...)
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) dispatcher(chats ...*fakeChat) *outbox.Dispatcher {
+	m := map[string]bot.Chat{}
+	for _, c := range chats {
+		m[c.platform] = c
+	}
+	return &outbox.Dispatcher{Store: e.db, Chats: m, Now: e.clock.Now, BackoffBase: time.Second, BackoffMax: 4 * time.Second, Logger: slog.New(slog.DiscardHandler)}
+}
+
+// drain runs cycles, moving the clock on when nothing is due, until the
+// outbox is empty.
+func (e *env) drain(d *outbox.Dispatcher, maxCycles int) {
+	for i := 0; i < maxCycles; i++ {
+		st, err := e.db.OutboxStats(context.Background(), e.clock.Now())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if st.Pending == 0 {
+			return
+		}
+		n, err := d.RunOnce(context.Background())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if n == 0 {
+			e.clock.Add(time.Second)
+		}
+	}
+	e.t.Fatal("outbox did not drain")
+}
+
+// summaries lists, per target, the statement refs and what happened, in
+// delivery order.
+func byTarget(ds []bot.Delivery) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range ds {
+		out[d.Target.String()] = append(out[d.Target.String()], d.Message.Summary)
+	}
+	return out
+}
+
+func TestDispatcher_FailuresThenSuccess_OnceInOrder(t *testing.T) {
+	e := newEnv(t, "slack", "zulip")
+	a := e.submit("Alpha")
+	e.move(a.ID, bot.MoveApprove)
+	e.move(a.ID, bot.MovePost)
+	b := e.submit("Beta")
+	// Slack: 500 on the first two calls, then 429 with Retry-After, then fine.
+	slack := &fakeChat{platform: "slack", fail: func(n int, _ bot.Delivery) error {
+		switch n {
+		case 1, 2:
+			return &bot.DeliveryError{Code: "http_500"}
+		case 3:
+			return &bot.DeliveryError{Code: "ratelimited", RetryAfter: 3 * time.Second}
+		}
+		return nil
+	}}
+	zulip := &fakeChat{platform: "zulip", fail: func(n int, _ bot.Delivery) error {
+		if n == 1 {
+			return &bot.DeliveryError{Code: "RATE_LIMIT_HIT", RetryAfter: 500 * time.Millisecond}
+		}
+		return nil
+	}}
+	e.drain(e.dispatcher(slack, zulip), 200)
+	for _, c := range []*fakeChat{slack, zulip} {
+		got := byTarget(c.deliveries())
+		k := bot.Target{Platform: c.platform, Channel: "liaison"}.String()
+		var alpha, beta []string
+		for _, s := range got[k] {
+			switch {
+			case len(s) > 0 && s[:4] == "LS-1":
+				alpha = append(alpha, s)
+			default:
+				beta = append(beta, s)
+			}
+		}
+		// Notices are rendered when delivered: "now" is the state then.
+		want := []string{"LS-1: Submitted (now posted) — Alpha", "LS-1: Pending → approved (now posted) — Alpha", "LS-1: Approved → posted (now posted) — Alpha"}
+		if fmt.Sprint(alpha) != fmt.Sprint(want) {
+			t.Errorf("%s: LS-1 notices %q, want %q once each in order", c.platform, alpha, want)
+		}
+		if len(beta) != 1 || beta[0] != "LS-2: Submitted (now pending) — Beta" {
+			t.Errorf("%s: LS-2 notices %q", c.platform, beta)
+		}
+	}
+	if st, _ := e.db.OutboxStats(context.Background(), e.clock.Now()); st.Pending != 0 || st.Failed != 0 {
+		t.Fatalf("outbox left %+v", st)
+	}
+	_ = b
+}
+
+func TestDispatcher_RestartMidQueueNoDuplicates(t *testing.T) {
+	e := newEnv(t, "slack")
+	for i := 0; i < 5; i++ {
+		s := e.submit(fmt.Sprintf("S%d", i))
+		e.move(s.ID, bot.MoveApprove)
+	}
+	chat := &fakeChat{platform: "slack"}
+	first := e.dispatcher(chat)
+	first.Batch = 3
+	if _, err := first.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(chat.deliveries()) != 3 {
+		t.Fatalf("first dispatcher delivered %d, want 3", len(chat.deliveries()))
+	}
+	// "Restart": a new dispatcher (another owner) on the same database.
+	second := e.dispatcher(chat)
+	e.drain(second, 100)
+	seen := map[string]int{}
+	for _, d := range chat.deliveries() {
+		seen[d.Message.Summary]++
+	}
+	if len(seen) != 10 {
+		t.Errorf("%d distinct notices delivered, want 10", len(seen))
+	}
+	for s, n := range seen {
+		if n != 1 {
+			t.Errorf("%q delivered %d times", s, n)
+		}
+	}
+}
+
+func TestDispatcher_TwoDispatchersNeverDeliverARowTwice(t *testing.T) {
+	e := newEnv(t, "slack", "zulip")
+	for i := 0; i < 40; i++ {
+		s := e.submit(fmt.Sprintf("S%d", i))
+		e.move(s.ID, bot.MoveApprove)
+	}
+	chat := &fakeChat{platform: "slack"}
+	zchat := &fakeChat{platform: "zulip"}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		d := e.dispatcher(chat, zchat)
+		d.Batch = 7
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 200; j++ {
+				if _, err := d.RunOnce(context.Background()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, c := range []*fakeChat{chat, zchat} {
+		seen := map[string]int{}
+		for _, d := range c.deliveries() {
+			seen[d.Message.Summary]++
+		}
+		if len(seen) != 80 {
+			t.Errorf("%s: %d distinct notices, want 80", c.platform, len(seen))
+		}
+		for s, n := range seen {
+			if n != 1 {
+				t.Errorf("%s: %q delivered %d times", c.platform, s, n)
+			}
+		}
+	}
+}
+
+func TestDispatcher_SlackThread(t *testing.T) {
+	e := newEnv(t, "slack")
+	s := e.submit("Threaded")
+	e.move(s.ID, bot.MoveApprove)
+	e.move(s.ID, bot.MovePost)
+	chat := &fakeChat{platform: "slack", threads: true}
+	e.drain(e.dispatcher(chat), 50)
+	ds := chat.deliveries()
+	if len(ds) != 3 {
+		t.Fatalf("%d deliveries, want 3", len(ds))
+	}
+	if ds[0].Thread != "" || ds[0].Parent != nil {
+		t.Errorf("first notice should start the thread: %+v", ds[0])
+	}
+	for _, d := range ds[1:] {
+		if d.Thread != "m1" {
+			t.Errorf("later notice not in the thread m1: %q", d.Thread)
+		}
+		if d.Parent == nil {
+			t.Errorf("later notice does not update the parent")
+		}
+	}
+	if p := ds[2].Parent; p == nil || p.Summary != "LS-1: Threaded (posted)" {
+		t.Errorf("parent not brought to the current state: %+v", p)
+	}
+}
+
+func TestDispatcher_ParksAfterGiveUpAndPermanent(t *testing.T) {
+	e := newEnv(t, "slack", "zulip")
+	e.submit("Doomed")
+	slack := &fakeChat{platform: "slack", fail: func(int, bot.Delivery) error { return &bot.DeliveryError{Code: "http_503"} }}
+	zulip := &fakeChat{platform: "zulip", fail: func(int, bot.Delivery) error {
+		return &bot.DeliveryError{Code: "STREAM_NOT_FOUND", Permanent: true}
+	}}
+	d := e.dispatcher(slack, zulip)
+	d.GiveUp = time.Minute
+	for i := 0; i < 200; i++ {
+		d.RunOnce(context.Background())
+		e.clock.Add(2 * time.Second)
+	}
+	st, _ := e.db.OutboxStats(context.Background(), e.clock.Now())
+	if st.Failed != 2 || st.Pending != 0 {
+		t.Fatalf("outbox %+v, want both rows parked", st)
+	}
+	if zulip.calls != 1 {
+		t.Errorf("permanent failure retried: %d calls", zulip.calls)
+	}
+	list, _ := e.db.OutboxList(context.Background(), 10)
+	if len(list) != 2 || list[0].LastError == "" {
+		t.Fatalf("failed rows %+v", list)
+	}
+	n, err := e.db.OutboxRetry(context.Background(), nil)
+	if err != nil || n != 2 {
+		t.Fatalf("retry: %d, %v", n, err)
+	}
+	slack.fail, zulip.fail = nil, nil
+	e.drain(d, 50)
+	if len(slack.deliveries()) != 1 || len(zulip.deliveries()) != 1 {
+		t.Fatalf("after retry: %d slack, %d zulip", len(slack.deliveries()), len(zulip.deliveries()))
+	}
+}
+
+func TestDispatcher_PacePerChannel(t *testing.T) {
+	e := newEnv(t, "slack")
+	for i := 0; i < 4; i++ {
+		e.submit(fmt.Sprintf("P%d", i))
+	}
+	chat := &fakeChat{platform: "slack"}
+	d := e.dispatcher(chat)
+	d.Now = time.Now // real time: the pace waits
+	d.Pace = map[string]time.Duration{"slack": 50 * time.Millisecond}
+	var times []time.Time
+	chat.fail = func(int, bot.Delivery) error { times = append(times, time.Now()); return nil }
+	for len(chat.deliveries()) < 4 {
+		if _, err := d.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	for i := 1; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < 45*time.Millisecond {
+			t.Errorf("messages %d and %d to one channel %s apart, pace is 50ms", i-1, i, gap)
+		}
+	}
+}

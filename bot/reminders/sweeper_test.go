@@ -1,0 +1,263 @@
+package reminders_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/reminders"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+type env struct {
+	t   testing.TB
+	db  *storage.DB
+	now time.Time
+	mu  sync.Mutex
+	org *bot.Organization
+	dir *bot.Directory
+}
+
+func newEnv(t testing.TB) *env {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, db: db, now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	db.Now = e.clock
+	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}, LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
+	e.dir, _ = db.Directory(ctx)
+	e.org = e.dir.OrgByAcronym("3GPP")
+	return e
+}
+
+func (e *env) clock() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
+func (e *env) set(t time.Time)  { e.mu.Lock(); e.now = t; e.mu.Unlock() }
+
+func (e *env) sweeper() *reminders.Sweeper {
+	return &reminders.Sweeper{Store: e.db, Schedule: bot.DefaultSchedule(), Now: e.clock, Logger: slog.New(slog.DiscardHandler),
+		Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
+}
+
+func (e *env) create(s *bot.Statement) *bot.Statement {
+	n, events := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local", Admin: true}, e.clock())
+	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+		_, err := tx.Create(n, "", events...)
+		return err
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// reminded lists the reminder keys recorded in the statement's history.
+func (e *env) reminded(id int64) []string {
+	events, err := e.db.Events(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []string
+	for _, ev := range events {
+		if ev.Type == bot.EventReminded {
+			out = append(out, strings.SplitN(ev.Note, " ", 2)[0])
+		}
+	}
+	return out
+}
+
+func expectedSeries(deadline bot.Date) []string {
+	var want []string
+	for _, d := range []int{14, 7, 4, 3, 2, 1, 0} {
+		want = append(want, "before:"+deadline.AddDays(-d).String())
+	}
+	for k := 1; k <= 14; k++ {
+		want = append(want, "overdue:"+deadline.AddDays(k).String())
+		if k == 3 {
+			want = append(want, "escalation:"+deadline.AddDays(3).String())
+		}
+	}
+	return want
+}
+
+func TestSweep_DayByDayWithRestarts(t *testing.T) {
+	e := newEnv(t)
+	deadline := bot.Date{Y: 2027, M: 2, D: 10}
+	s := e.create(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: "LS on YANG",
+		Purpose: bot.PurposeAction, Deadline: deadline, Body: "x"})
+	info := e.create(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: "FYI",
+		Purpose: bot.PurposeInfo, Deadline: deadline, Body: "x"})
+	start := deadline.Time(time.UTC).AddDate(0, 0, -20)
+	sw := e.sweeper()
+	for now, i := start, 0; now.Before(deadline.Time(time.UTC).AddDate(0, 0, 21)); now, i = now.Add(2*time.Hour), i+1 {
+		e.set(now)
+		if i%5 == 0 {
+			sw = e.sweeper() // a restart
+		}
+		if _, err := sw.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := e.reminded(s.ID)
+	if fmt.Sprint(got) != fmt.Sprint(expectedSeries(deadline)) {
+		t.Fatalf("reminders:\n got %v\nwant %v", got, expectedSeries(deadline))
+	}
+	if r := e.reminded(info.ID); len(r) != 0 {
+		t.Errorf("For Information statement reminded: %v", r)
+	}
+	// Each reminder left outbox rows: to the liaison channel (the manager
+	// is not linked to a Slack user) — one per reminder.
+	st, err := e.db.OutboxStats(context.Background(), e.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pending < len(got) {
+		t.Errorf("%d outbox rows for %d reminders", st.Pending, len(got))
+	}
+}
+
+func TestSweep_RacingSweepsSendOnce(t *testing.T) {
+	e := newEnv(t)
+	deadline := bot.Date{Y: 2027, M: 1, D: 8}
+	var ids []int64
+	for i := 0; i < 30; i++ {
+		s := e.create(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: fmt.Sprint("S", i),
+			Purpose: bot.PurposeAction, Deadline: deadline, Body: "x"})
+		ids = append(ids, s.ID)
+	}
+	e.set(deadline.Time(time.UTC).AddDate(0, 0, -1).Add(10 * time.Hour))
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.sweeper().Sweep(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if r := e.reminded(id); len(r) != 1 || r[0] != "before:2027-01-07" {
+			t.Fatalf("%s: %v, want one reminder", bot.Ref(id), r)
+		}
+	}
+}
+
+func TestSweep_DownFiveDaysOneCatchUp(t *testing.T) {
+	e := newEnv(t)
+	deadline := bot.Date{Y: 2027, M: 1, D: 20}
+	s := e.create(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: "X",
+		Purpose: bot.PurposeAction, Deadline: deadline, Body: "x"})
+	sw := e.sweeper()
+	// Up until 4 days before, then down for 5 days, back at 08:00 on day +1.
+	for now := deadline.Time(time.UTC).AddDate(0, 0, -6); now.Before(deadline.Time(time.UTC).AddDate(0, 0, -4).Add(12 * time.Hour)); now = now.Add(time.Hour) {
+		e.set(now)
+		sw.Sweep(context.Background())
+	}
+	before := len(e.reminded(s.ID))
+	e.set(deadline.Time(time.UTC).AddDate(0, 0, 1).Add(8 * time.Hour))
+	n, err := e.sweeper().Sweep(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.reminded(s.ID)[before:]
+	if n != 1 || len(got) != 1 || got[0] != "before:2027-01-20" {
+		t.Fatalf("after 5 days down: sent %d: %v, want one catch-up (today's deadline reminder)", n, got)
+	}
+}
+
+func TestSweep_SnoozeAndTakenStop(t *testing.T) {
+	e := newEnv(t)
+	deadline := bot.Date{Y: 2027, M: 1, D: 20}
+	s := e.create(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: "X",
+		Purpose: bot.PurposeAction, Deadline: deadline, Body: "x"})
+	// Snoozed until after the deadline: nothing before; escalation still goes.
+	e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+		cur, _ := tx.Statement(s.ID)
+		cur.SnoozedUntil = deadline.AddDays(5)
+		return tx.Save(cur)
+	})
+	for now := deadline.Time(time.UTC).AddDate(0, 0, -15); now.Before(deadline.Time(time.UTC).AddDate(0, 0, 4)); now = now.Add(3 * time.Hour) {
+		e.set(now)
+		e.sweeper().Sweep(context.Background())
+	}
+	if got := e.reminded(s.ID); fmt.Sprint(got) != "[escalation:2027-01-23]" {
+		t.Fatalf("snoozed: %v, want only the escalation", got)
+	}
+	// Action taken: nothing more.
+	e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+		cur, _ := tx.Statement(s.ID)
+		n, evs, err := bot.ApplyMove(cur, bot.MoveTaken, bot.Actor{Admin: true}, "", e.clock())
+		if err != nil {
+			return err
+		}
+		return tx.Save(n, evs...)
+	})
+	e.set(deadline.Time(time.UTC).AddDate(0, 0, 6).Add(10 * time.Hour))
+	if n, _ := e.sweeper().Sweep(context.Background()); n != 0 {
+		t.Fatalf("action taken, yet %d reminders", n)
+	}
+}
+
+// BenchmarkSweep: 100,000 statements, of which 1,000 have a reminder due.
+func BenchmarkSweep(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	today := bot.Date{Y: 2027, M: 3, D: 1}
+	e.set(today.Time(time.UTC).Add(10 * time.Hour))
+	for start := 0; start < 100_000; start += 5000 {
+		err := e.db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+			for i := start; i < start+5000; i++ {
+				s := &bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: fmt.Sprint("S", i),
+					Purpose: bot.PurposeAction, Body: "x"}
+				switch {
+				case i%100 == 0: // 1,000 due: deadline in a week
+					s.Deadline = today.AddDays(7)
+				case i%2 == 0: // far in the future
+					s.Deadline = today.AddDays(200 + i%100)
+				default: // long past, or no deadline
+					s.Purpose = bot.PurposeInfo
+				}
+				n, events := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local"}, e.clock().AddDate(0, 0, -30))
+				if _, err := tx.Create(n, "", events...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	// A second connection to the same file, to forget what was sent so that
+	// every run sends the 1,000 again.
+	raw, err := sql.Open("sqlite3", e.db.Path+"?_busy_timeout=10000")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if _, err := raw.Exec(`DELETE FROM reminders_sent; DELETE FROM outbox; DELETE FROM statement_events WHERE type = 'reminded'`); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		n, err := e.sweeper().Sweep(ctx)
+		if err != nil || n != 1000 {
+			b.Fatalf("sent %d, %v", n, err)
+		}
+	}
+}

@@ -1,0 +1,428 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+// NoticeConfig says where notices go: the platforms that deliver them, and
+// the liaison channel of each (subscribed to everything).
+type NoticeConfig struct {
+	Platforms       []string     // platforms with a Chat ("slack", "zulip")
+	LiaisonChannels []bot.Target // always notified
+}
+
+// SetNoticeConfig sets where notices go. Without platforms, changes write no
+// outbox rows (the console alone has nobody to notify).
+func (db *DB) SetNoticeConfig(c NoticeConfig) {
+	db.noticeMu.Lock()
+	defer db.noticeMu.Unlock()
+	db.notice = c
+}
+
+func (db *DB) noticeConfig() NoticeConfig {
+	db.noticeMu.Lock()
+	defer db.noticeMu.Unlock()
+	return db.notice
+}
+
+func (c NoticeConfig) enabled(platform string) bool {
+	for _, p := range c.Platforms {
+		if p == platform {
+			return true
+		}
+	}
+	return false
+}
+
+// notifyChange writes one outbox row per target for a change to s (its
+// events ids), in the change's transaction.
+func (t *statementTx) notifyChange(s *bot.Statement, ids []int64, events []bot.Event) error {
+	if !bot.Notifiable(events) {
+		return nil
+	}
+	cfg := t.db.noticeConfig()
+	if len(cfg.Platforms) == 0 {
+		return nil
+	}
+	targets, err := changeTargets(t.ctx, t.tx, cfg, s.OrgID)
+	if err != nil {
+		return err
+	}
+	data := bot.NoticeData{Events: ids}
+	return t.enqueue(s, bot.NoticeChange, data, targets)
+}
+
+// changeTargets are the liaison channels and the channels subscribed to the
+// organization or to everything.
+func changeTargets(ctx context.Context, tx *sqlx.Tx, cfg NoticeConfig, orgID int64) ([]bot.Target, error) {
+	var out []bot.Target
+	seen := map[bot.Target]bool{}
+	add := func(t bot.Target) {
+		if !seen[t] && cfg.enabled(t.Platform) && (t.Channel != "" || t.User != "") {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, t := range cfg.LiaisonChannels {
+		add(t)
+	}
+	rows, err := tx.QueryxContext(ctx, `SELECT platform, channel FROM subscriptions WHERE org_id = 0 OR org_id = ? ORDER BY platform, channel`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t bot.Target
+		if err := rows.Scan(&t.Platform, &t.Channel); err != nil {
+			return nil, err
+		}
+		add(t)
+	}
+	return out, rows.Err()
+}
+
+// Enqueue writes outbox rows for a notice (reminders, nudges) in the
+// transaction.
+func (t *statementTx) Enqueue(s *bot.Statement, kind string, data bot.NoticeData, targets []bot.Target) error {
+	cfg := t.db.noticeConfig()
+	var on []bot.Target
+	for _, x := range targets {
+		if cfg.enabled(x.Platform) {
+			on = append(on, x)
+		}
+	}
+	return t.enqueue(s, kind, data, on)
+}
+
+func (t *statementTx) enqueue(s *bot.Statement, kind string, data bot.NoticeData, targets []bot.Target) error {
+	if data.Topic == "" {
+		data.Topic = bot.Topic(s.ID, s.Title)
+	}
+	buf, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	now := t.db.now().UnixMilli()
+	for _, x := range targets {
+		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + strconv.FormatInt(s.ID, 10)
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
+			created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
+			return err
+		}
+		t.enqueued = true
+	}
+	return nil
+}
+
+type outboxRow struct {
+	ID        int64  `db:"id"`
+	Statement int64  `db:"statement_id"`
+	Kind      string `db:"kind"`
+	Data      string `db:"data"`
+	Platform  string `db:"platform"`
+	Channel   string `db:"channel"`
+	User      string `db:"user_id"`
+	Created   int64  `db:"created_at"`
+	Attempts  int    `db:"attempts"`
+}
+
+// ClaimNotices leases up to limit deliverable rows to owner until now+lease:
+// pending, due, not leased by anyone else, the oldest pending row of their
+// stream (so one statement's notices go in order), and not for a channel in
+// skip ("platform|channel", channels pacing themselves).
+func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, skip []string) ([]bot.OutboxItem, error) {
+	var out []bot.OutboxItem
+	err := db.write(ctx, "claim notices", func(tx *sqlx.Tx) error {
+		q := `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts FROM outbox o
+			WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
+			AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending')`
+		args := []any{now.UnixMilli(), now.UnixMilli()}
+		if len(skip) > 0 {
+			q += ` AND (platform || '|' || channel) NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(skip)), ", ") + `)`
+			for _, s := range skip {
+				args = append(args, s)
+			}
+		}
+		q += ` ORDER BY next_attempt_at, id LIMIT ?`
+		args = append(args, limit)
+		var rows []outboxRow
+		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?`,
+				owner, now.Add(lease).UnixMilli(), r.ID); err != nil {
+				return err
+			}
+			it := bot.OutboxItem{ID: r.ID, Statement: r.Statement, Kind: r.Kind, Created: time.UnixMilli(r.Created).UTC(), Attempts: r.Attempts,
+				Target: bot.Target{Platform: r.Platform, Channel: r.Channel, User: r.User}}
+			if err := json.Unmarshal([]byte(r.Data), &it.Data); err != nil {
+				return fmt.Errorf("outbox row %d: %w", r.ID, err)
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// errLeaseLost says another dispatcher holds the row now.
+var errLeaseLost = errors.New("outbox row no longer leased to this dispatcher")
+
+// IsLeaseLost reports whether err says the row's lease moved on.
+func IsLeaseLost(err error) bool { return errors.Is(err, errLeaseLost) }
+
+// MarkSent records a delivery: the row is sent, with the platform's message
+// id, and the thread it started is remembered for the statement's later
+// notices in that channel.
+func (db *DB) MarkSent(ctx context.Context, id int64, owner string, d bot.Delivered, now time.Time) error {
+	return db.write(ctx, "mark notice sent", func(tx *sqlx.Tx) error {
+		var it outboxRow
+		if err := tx.GetContext(ctx, &it, `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts
+			FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return errLeaseLost
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1,
+			claimed_until = 0, last_error = '' WHERE id = ?`, now.UnixMilli(), d.MessageID, id); err != nil {
+			return err
+		}
+		if d.Thread != "" && it.Channel != "" {
+			_, err := tx.ExecContext(ctx, `INSERT INTO threads (statement_id, platform, channel, thread_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, it.Statement, it.Platform, it.Channel, d.Thread)
+			return err
+		}
+		return nil
+	})
+}
+
+// MarkRetry puts the row back for another attempt at next.
+func (db *DB) MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error {
+	return db.write(ctx, "mark notice for retry", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ?,
+			claimed_until = 0 WHERE id = ? AND claimed_by = ? AND status = 'pending'`, next.UnixMilli(), truncate(lastErr, 500), id, owner)
+		return leaseCheck(res, err)
+	})
+}
+
+// Release gives a claimed row back undelivered, not before next (a channel
+// that must wait): no attempt is counted.
+func (db *DB) Release(ctx context.Context, id int64, owner string, next time.Time) error {
+	return db.write(ctx, "release notice", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), claimed_until = 0
+			WHERE id = ? AND claimed_by = ? AND status = 'pending'`, next.UnixMilli(), id, owner)
+		return leaseCheck(res, err)
+	})
+}
+
+// MarkFailed parks the row as failed with its last error; later rows of its
+// stream go on.
+func (db *DB) MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error {
+	return db.write(ctx, "park notice", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
+			claimed_until = 0 WHERE id = ? AND claimed_by = ? AND status = 'pending'`, truncate(lastErr, 500), id, owner)
+		return leaseCheck(res, err)
+	})
+}
+
+func leaseCheck(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLeaseLost
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Thread returns the statement's thread in the channel, or "".
+func (db *DB) Thread(ctx context.Context, statement int64, platform, channel string) (string, error) {
+	var id string
+	err := db.r.GetContext(ctx, &id, `SELECT thread_id FROM threads WHERE statement_id = ? AND platform = ? AND channel = ?`,
+		statement, platform, channel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// EventsByID returns the events with the ids, oldest first.
+func (db *DB) EventsByID(ctx context.Context, ids []int64) ([]bot.Event, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, statement_id, time, type, by_key, by_name, from_state, to_state, note
+		FROM statement_events WHERE id IN (?) ORDER BY id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryxContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Event
+	for rows.Next() {
+		var e bot.Event
+		var t int64
+		if err := rows.Scan(&e.ID, &e.Statement, &t, &e.Type, &e.ByKey, &e.By, &e.FromState, &e.ToState, &e.Note); err != nil {
+			return nil, err
+		}
+		e.Time = time.UnixMilli(t).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OutboxStats is the outbox at a glance.
+type OutboxStats struct {
+	Pending      int
+	Failed       int
+	OldestAge    time.Duration // age of the oldest pending row
+	SentLastHour int
+}
+
+// OutboxStats counts pending and failed rows.
+func (db *DB) OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error) {
+	var st OutboxStats
+	var oldest sql.NullInt64
+	err := db.r.QueryRowxContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM outbox WHERE status = 'pending'),
+		(SELECT COUNT(*) FROM outbox WHERE status = 'failed'),
+		(SELECT MIN(created_at) FROM outbox WHERE status = 'pending')`).Scan(&st.Pending, &st.Failed, &oldest)
+	if err != nil {
+		return st, err
+	}
+	if oldest.Valid {
+		st.OldestAge = now.Sub(time.UnixMilli(oldest.Int64))
+	}
+	return st, nil
+}
+
+// OutboxEntry is a row as admins see it.
+type OutboxEntry struct {
+	ID        int64
+	Statement int64
+	Kind      string
+	Target    bot.Target
+	Status    string
+	Created   time.Time
+	NextTry   time.Time
+	Attempts  int
+	LastError string
+}
+
+// OutboxList lists pending and failed rows, oldest first.
+func (db *DB) OutboxList(ctx context.Context, limit int) ([]OutboxEntry, error) {
+	rows, err := db.r.QueryxContext(ctx, `SELECT id, statement_id, kind, platform, channel, user_id, status, created_at,
+		next_attempt_at, attempts, last_error FROM outbox WHERE status IN ('pending', 'failed') ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxEntry
+	for rows.Next() {
+		var e OutboxEntry
+		var created, next int64
+		if err := rows.Scan(&e.ID, &e.Statement, &e.Kind, &e.Target.Platform, &e.Target.Channel, &e.Target.User, &e.Status,
+			&created, &next, &e.Attempts, &e.LastError); err != nil {
+			return nil, err
+		}
+		e.Created, e.NextTry = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OutboxRetry puts failed rows (all of them, or those with the ids) back in
+// the queue, due now. It returns how many.
+func (db *DB) OutboxRetry(ctx context.Context, ids []int64) (int, error) {
+	var n int64
+	err := db.write(ctx, "retry notices", func(tx *sqlx.Tx) error {
+		now := db.now().UnixMilli()
+		var res sql.Result
+		var err error
+		if len(ids) == 0 {
+			res, err = tx.ExecContext(ctx, `UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0,
+				claimed_until = 0, created_at = ? WHERE status = 'failed'`, now, now)
+		} else {
+			q, args, e := sqlx.In(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0, claimed_until = 0,
+				created_at = ? WHERE status = 'failed' AND id IN (?)`, now, now, ids)
+			if e != nil {
+				return e
+			}
+			res, err = tx.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// Subscribe makes the channel receive notices for the organization (0:
+// every organization).
+func (db *DB) Subscribe(ctx context.Context, platform, channel string, orgID int64, by string) (bool, error) {
+	var added bool
+	err := db.write(ctx, "subscribe", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (platform, channel, org_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, platform, channel, orgID, by, db.now().UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		added = n > 0
+		return err
+	})
+	return added, err
+}
+
+// Unsubscribe stops the channel's notices for the organization (0: the
+// "all" subscription).
+func (db *DB) Unsubscribe(ctx context.Context, platform, channel string, orgID int64) (bool, error) {
+	var removed bool
+	err := db.write(ctx, "unsubscribe", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE platform = ? AND channel = ? AND org_id = ?`, platform, channel, orgID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		removed = n > 0
+		return err
+	})
+	return removed, err
+}
+
+// Subscriptions lists the organizations the channel follows (0: all).
+func (db *DB) Subscriptions(ctx context.Context, platform, channel string) ([]int64, error) {
+	var ids []int64
+	err := db.r.SelectContext(ctx, &ids, `SELECT org_id FROM subscriptions WHERE platform = ? AND channel = ? ORDER BY org_id`, platform, channel)
+	return ids, err
+}
