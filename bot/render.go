@@ -75,4 +75,3 @@ func NextMoves(s *Statement, withReply bool) []Button {
 	}
 	return out
 }
-

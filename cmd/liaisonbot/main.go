@@ -104,6 +104,8 @@ func subcommands() []subcommand {
 	return []subcommand{
 		{"console", "run the bot's commands in this terminal (or from a pipe)", runConsole},
 		{"directory", "directory import <file> | export [file]", runDirectory},
+		{"outbox", "outbox [retry [id…]]: pending and failed notices; queue failed ones again", runOutbox},
+		{"backup", "backup <file>: a consistent copy of the live database", runBackup},
 		{"config", "config check: print the effective configuration, secrets masked", runConfig},
 		{"version", "print the version", runVersion},
 	}

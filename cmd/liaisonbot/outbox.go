@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+)
+
+const outboxUsage = `Usage:
+  liaisonbot outbox              list pending and failed notices, with their last error
+  liaisonbot outbox retry [id…]  put failed notices (all, or those ids) back in the queue`
+
+func runOutbox(ctx context.Context, g *globals, args []string) error {
+	db, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if len(args) > 0 && args[0] == "retry" {
+		var ids []int64
+		for _, a := range args[1:] {
+			id, err := strconv.ParseInt(a, 10, 64)
+			if err != nil || id <= 0 {
+				return usageErr("outbox retry: %q is not a notice id", a)
+			}
+			ids = append(ids, id)
+		}
+		n, err := db.OutboxRetry(ctx, ids)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.env.Stdout, "%d failed notice(s) queued again\n", n)
+		return nil
+	}
+	if len(args) > 0 {
+		fmt.Fprintln(g.env.Stderr, outboxUsage)
+		return usageErr("outbox: unknown subcommand %q", args[0])
+	}
+	now := time.Now()
+	st, err := db.OutboxStats(ctx, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "%d pending, %d failed", st.Pending, st.Failed)
+	if st.Pending > 0 {
+		fmt.Fprintf(g.env.Stdout, "; oldest pending written %s ago", st.OldestAge.Round(time.Second))
+	}
+	fmt.Fprintln(g.env.Stdout)
+	list, err := db.OutboxList(ctx, 1000)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	w := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATUS\tSTATEMENT\tKIND\tTARGET\tWRITTEN\tATTEMPTS\tNEXT TRY\tLAST ERROR")
+	for _, e := range list {
+		next := "-"
+		if e.Status == "pending" {
+			next = e.NextTry.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "%d\t%s\tLS-%d\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, e.Statement, e.Kind, e.Target,
+			e.Created.Format(time.RFC3339), e.Attempts, next, e.LastError)
+	}
+	return w.Flush()
+}
+
+func runBackup(ctx context.Context, g *globals, args []string) error {
+	if len(args) != 1 {
+		return usageErr("backup: expected one file: liaisonbot backup <file>")
+	}
+	db, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "backed up %s to %s in %s\n", g.cfg.DB, args[0], time.Since(start).Round(time.Millisecond))
+	return nil
+}
