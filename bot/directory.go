@@ -140,6 +140,35 @@ type Directory struct {
 
 	matcherOnce sync.Once
 	matcher     *Matcher
+	emailOnce   sync.Once
+	byEmail     map[string]*Person
+}
+
+// PersonWithEmail returns the directory person with the email (a manager,
+// contact, approver, coordinator or linked chat user), or nil.
+func (d *Directory) PersonWithEmail(email string) *Person {
+	d.emailOnce.Do(func() {
+		d.byEmail = map[string]*Person{}
+		add := func(p *Person) {
+			if k := strings.ToLower(p.Email); k != "" && d.byEmail[k] == nil {
+				d.byEmail[k] = p
+			}
+		}
+		for _, p := range d.Linked {
+			add(p)
+		}
+		for i := range d.Coordinators.People {
+			add(&d.Coordinators.People[i])
+		}
+		for _, o := range d.Orgs {
+			for _, set := range [][]Person{o.Managers, o.Contacts, o.Approvers} {
+				for i := range set {
+					add(&set[i])
+				}
+			}
+		}
+	})
+	return d.byEmail[strings.ToLower(email)]
 }
 
 // Default addresses, from the IETF's liaison page.

@@ -13,8 +13,10 @@ import (
 // FormState is a form's values and errors, keyed by field key. It is what a
 // modal is opened with and what a conversation keeps between messages.
 type FormState struct {
-	Values map[string]string
-	Errors map[string]string
+	// Heading names the form: "New liaison statement", "Reply to LS-12".
+	Heading string `json:",omitempty"`
+	Values  map[string]string
+	Errors  map[string]string
 	// Choices offers, per field, the values to pick from after an
 	// ambiguous answer ("itu" -> ITU-T, ITU-R).
 	Choices map[string][]Choice `json:",omitempty"`

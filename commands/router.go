@@ -262,17 +262,11 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 		a.Person = p
 		return nil
 	}
-	if a.Email == "" || !bot.ValidEmail(a.Email) {
+	if a.Email == "" || !bot.ValidEmail(a.Email) || d.PersonWithEmail(a.Email) == nil {
 		return nil
 	}
 	// First command from this chat user: tie them to the directory person
-	// with the email their platform reports, if there is one.
-	if _, err := r.Store.PersonByEmail(ctx, a.Email); err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return nil
-		}
-		return err
-	}
+	// with the email their platform reports.
 	p, err := r.Store.LinkChat(ctx, a.Platform, a.UserID, a.Email, a.Name, "platform email")
 	if err != nil {
 		return err

@@ -54,8 +54,11 @@ func runSubmit(ctx context.Context, c *Call) (*bot.Response, error) {
 // in a channel).
 func (r *Router) openForm(ctx context.Context, req *bot.Request, heading string, values map[string]string) (*bot.Response, error) {
 	if req.Modal {
-		st := &bot.FormState{Values: values}
-		return &bot.Response{Form: st}, nil
+		v := map[string]string{bot.FDirection: string(bot.Outgoing)}
+		for k, x := range values {
+			v[k] = x
+		}
+		return &bot.Response{Form: &bot.FormState{Heading: heading, Values: v}}, nil
 	}
 	d, err := r.Store.Directory(ctx)
 	if err != nil {

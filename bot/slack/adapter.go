@@ -15,10 +15,10 @@ package slack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,6 +77,9 @@ type Config struct {
 	// BotUserID is the bot's own user id; when empty it is learnt from
 	// Events API deliveries or auth.test.
 	BotUserID string
+	// Channel is the liaison channel (LIAISONBOT_SLACK_CHANNEL): notices
+	// whose target names no channel go there.
+	Channel string
 
 	Logger *slog.Logger
 	// Now is the clock (signature windows, cache ages).
@@ -268,12 +271,24 @@ func (a *Adapter) Shutdown(ctx context.Context) error {
 	}
 }
 
+// begin counts a piece of work Shutdown waits for; after Shutdown it
+// counts nothing (the work then runs on an ended context and stops soon).
+func (a *Adapter) begin() (done func()) {
+	a.eventsMu.RLock()
+	defer a.eventsMu.RUnlock()
+	if a.closed {
+		return func() {}
+	}
+	a.wg.Add(1)
+	return a.wg.Done
+}
+
 // goAsync runs fn after the acknowledgement, on a fresh context bounded by
 // WorkTimeout, and recovers its panics.
 func (a *Adapter) goAsync(op string, fn func(ctx context.Context)) {
-	a.wg.Add(1)
+	done := a.begin()
 	go func() {
-		defer a.wg.Done()
+		defer done()
 		ctx, cancel := context.WithTimeout(a.ctx, a.cfg.WorkTimeout)
 		defer cancel()
 		defer a.recoverPanic(op)
@@ -284,22 +299,23 @@ func (a *Adapter) goAsync(op string, fn func(ctx context.Context)) {
 // recoverPanic logs a panic instead of crashing the process.
 func (a *Adapter) recoverPanic(op string) {
 	if p := recover(); p != nil {
-		a.log.Error("slack adapter panicked", "op", op, "panic", p)
+		a.log.Error("slack adapter panicked", "op", op, "panic", p, "stack", string(debug.Stack()))
 	}
 }
 
-// handle runs the handler, never panicking and never returning nil.
-func (a *Adapter) handle(ctx context.Context, req *bot.Request) (resp *bot.Response) {
+// handle builds the request and runs the handler, never panicking and
+// never returning nil.
+func (a *Adapter) handle(ctx context.Context, prepare func(ctx context.Context) *bot.Request) (resp *bot.Response) {
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("command handler panicked", "user", req.Actor.Key(), "panic", p)
+			a.log.Error("command handler panicked", "panic", p, "stack", string(debug.Stack()))
 			resp = failureResponse("Sorry, something went wrong on our side. It has been logged; please try again in a moment.")
 		}
 		if resp == nil {
 			resp = &bot.Response{}
 		}
 	}()
-	return a.cfg.Handler.Handle(ctx, req)
+	return a.cfg.Handler.Handle(ctx, prepare(ctx))
 }
 
 // race runs the handler on a context detached from the inbound request and
@@ -309,13 +325,13 @@ func (a *Adapter) handle(ctx context.Context, req *bot.Request) (resp *bot.Respo
 func (a *Adapter) race(op string, prepare func(ctx context.Context) *bot.Request, late func(ctx context.Context, resp *bot.Response)) *bot.Response {
 	result := make(chan *bot.Response)
 	abandoned := make(chan struct{})
-	a.wg.Add(1)
+	done := a.begin()
 	go func() {
-		defer a.wg.Done()
+		defer done()
 		ctx, cancel := context.WithTimeout(a.ctx, a.cfg.WorkTimeout)
 		defer cancel()
 		defer a.recoverPanic(op)
-		resp := a.handle(ctx, prepare(ctx))
+		resp := a.handle(ctx, prepare)
 		select {
 		case result <- resp:
 		case <-abandoned:

@@ -305,7 +305,7 @@ func (a *Adapter) respond(ctx context.Context, responseURL string, p responsePay
 	if !validResponseURL(responseURL) {
 		return &APIError{Method: "response_url", Code: "invalid_url", Err: errors.New("not an http(s) URL")}
 	}
-	body, err := json.Marshal(p)
+	body, err := encodeJSON(p)
 	if err != nil {
 		return &APIError{Method: "response_url", Code: "encode", Err: err}
 	}

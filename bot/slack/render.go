@@ -358,6 +358,8 @@ func person(b *strings.Builder, p *bot.Person) {
 		b.WriteString(escape(p.Name) + " " + escape("<"+p.Email+">"))
 	case p.Name != "":
 		b.WriteString(escape(p.Name))
+	case bot.ValidEmail(p.Email):
+		b.WriteString("<mailto:" + escapeURL(p.Email) + "|" + escape(p.Email) + ">")
 	default:
 		b.WriteString(escape(p.Email))
 	}
