@@ -102,6 +102,7 @@ type subcommand struct {
 
 func subcommands() []subcommand {
 	return []subcommand{
+		{"serve", "run the bot on the configured platforms (Slack, Zulip) with its HTTP endpoints", runServe},
 		{"console", "run the bot's commands in this terminal (or from a pipe)", runConsole},
 		{"directory", "directory import <file> | export [file]", runDirectory},
 		{"outbox", "outbox [retry [id…]]: pending and failed notices; queue failed ones again", runOutbox},
@@ -158,6 +159,9 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	g.logger = newLogger(env.Stderr, cfg)
 	if cmdName == "" {
 		cmdName = "console"
+		if cfg.Slack.Enabled() || cfg.Zulip.Enabled() || cfg.Zulip.RC != "" {
+			cmdName = "serve"
+		}
 	}
 	for _, sc := range subcommands() {
 		if sc.name == cmdName {

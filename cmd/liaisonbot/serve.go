@@ -1,0 +1,389 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/outbox"
+	"github.com/ietf-tools/liaisonbot/bot/reminders"
+	"github.com/ietf-tools/liaisonbot/bot/slack"
+	"github.com/ietf-tools/liaisonbot/bot/zulip"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+// server is everything serve runs.
+type server struct {
+	g       *globals
+	db      *storage.DB
+	metrics *metrics
+	mux     *http.ServeMux
+	http    *http.Server
+	ready   chan string // the address the listener got
+
+	runners   []runner
+	shutdowns []func(context.Context) error
+	health    []healthCheck
+	chats     map[string]bot.Chat
+	inflight  sync.WaitGroup
+	accepting atomic.Bool
+	parts     []string // what runs, for the start-up line
+}
+
+type runner struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+func runServe(ctx context.Context, g *globals, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(g.env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(g.env.Stderr, "Usage: liaisonbot serve\n\nRuns everything configured: Slack (HTTP or Socket Mode), Zulip (event queue and/or outgoing webhook),\nthe notification dispatcher and the reminder sweep, with GET /healthz and GET /metrics.")
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageErr("serve: %v", err)
+	}
+	s, err := newServer(ctx, g)
+	if err != nil {
+		return err
+	}
+	return s.run(ctx)
+}
+
+// newServer checks the configuration, opens the store and builds the
+// platforms; a misconfiguration stops it here, naming the variable.
+func newServer(ctx context.Context, g *globals) (*server, error) {
+	if err := loadZuliprc(g.cfg); err != nil {
+		return nil, err
+	}
+	cfg := g.cfg
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configuration is invalid:\n%w", err)
+	}
+	db, err := openStore(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{g: g, db: db, mux: http.NewServeMux(), chats: map[string]bot.Chat{}, ready: make(chan string, 1)}
+	s.shutdowns = append(s.shutdowns, func(context.Context) error { return nil })
+	s.metrics = newMetrics(db)
+	router := newRouter(g, db)
+	router.Location = cfg.Reminders.Location()
+	router.Observe = s.metrics.observeCommand
+	liaison := map[string]string{}
+	var targets []bot.Target
+	var platforms []string
+
+	if cfg.Slack.Enabled() {
+		sa, err := slack.New(slack.Config{
+			Handler: router, Directory: db, Store: db,
+			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
+			Channel: cfg.Slack.Channel, Logger: g.logger.With("platform", "slack"), OnReject: s.metrics.slackRejected,
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("SLACK_BOT_TOKEN: %w", err)
+		}
+		api := slackgo.New(cfg.Slack.BotToken, slackgo.OptionAPIURL(cfg.Slack.APIURL))
+		if err := checkSlack(ctx, api); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if cfg.Slack.SocketMode() {
+			s.runners = append(s.runners, runner{"slack socket mode", sa.RunSocketMode})
+			s.parts = append(s.parts, "slack=socket-mode")
+		} else {
+			sa.Routes(s.mux)
+			s.parts = append(s.parts, "slack=http(/slack/commands,/slack/interactivity,/slack/events,/slack/options)")
+		}
+		s.shutdowns = append(s.shutdowns, sa.Shutdown)
+		s.chats[bot.PlatformSlack] = sa
+		platforms = append(platforms, bot.PlatformSlack)
+		if cfg.Slack.Channel != "" {
+			liaison[bot.PlatformSlack] = cfg.Slack.Channel
+			targets = append(targets, bot.Target{Platform: bot.PlatformSlack, Channel: cfg.Slack.Channel})
+		}
+		s.health = append(s.health, cachedCheck("slack", func(ctx context.Context) error {
+			_, err := api.AuthTestContext(ctx)
+			return err
+		}))
+	}
+
+	if cfg.Zulip.Enabled() {
+		var zc *zulip.Client
+		if cfg.Zulip.Queue() {
+			zc, err = zulip.New(cfg.Zulip.Site, cfg.Zulip.Email, cfg.Zulip.APIKey, zulip.WithLogger(g.logger.With("platform", "zulip")))
+			if err != nil {
+				db.Close()
+				return nil, fmt.Errorf("ZULIP_SITE: %w", err)
+			}
+			if err := checkZulip(ctx, zc); err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
+		za, err := zulip.NewAdapter(zulip.AdapterConfig{
+			Handler: router, Client: zc, Store: db, Stream: cfg.Zulip.Stream,
+			Logger: g.logger.With("platform", "zulip"), OnRegister: s.metrics.zulipRegistered,
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("zulip: %w", err)
+		}
+		var modes []string
+		if zc != nil {
+			s.runners = append(s.runners, runner{"zulip event queue", za.Run})
+			s.chats[bot.PlatformZulip] = za
+			platforms = append(platforms, bot.PlatformZulip)
+			if cfg.Zulip.Stream != "" {
+				liaison[bot.PlatformZulip] = cfg.Zulip.Stream
+				targets = append(targets, bot.Target{Platform: bot.PlatformZulip, Channel: cfg.Zulip.Stream})
+			}
+			modes = append(modes, "queue")
+			s.health = append(s.health, cachedCheck("zulip", func(ctx context.Context) error {
+				_, err := zc.GetOwnUser(ctx)
+				return err
+			}))
+		}
+		if cfg.Zulip.WebhookToken != "" {
+			s.mux.Handle("POST /zulip/webhook", za.WebhookHandler(cfg.Zulip.WebhookToken))
+			modes = append(modes, "webhook(/zulip/webhook)")
+		}
+		s.shutdowns = append(s.shutdowns, za.Shutdown)
+		s.parts = append(s.parts, "zulip="+strings.Join(modes, "+"))
+	}
+	if len(platforms) == 0 && !cfg.Zulip.Enabled() {
+		g.logger.Warn("no chat platform is configured: serving only /healthz and /metrics (set SLACK_BOT_TOKEN or ZULIP_SITE/ZULIP_EMAIL/ZULIP_API_KEY)")
+	}
+
+	router.Platforms, router.Liaison = platforms, liaison
+	db.SetNoticeConfig(storage.NoticeConfig{Platforms: platforms, LiaisonChannels: targets})
+	hostname, _ := os.Hostname()
+	d := &outbox.Dispatcher{
+		Store: db, Chats: s.chats, Owner: fmt.Sprintf("%s-%d-%d", hostname, os.Getpid(), time.Now().UnixNano()),
+		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
+		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
+		GiveUp: cfg.Outbox.GiveUp, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
+	}
+	db.OnNotice = d.Wake
+	s.runners = append(s.runners, runner{"outbox dispatcher", d.Run})
+	hour, minute := cfg.Reminders.SendAtClock()
+	sw := &reminders.Sweeper{
+		Store: db, Interval: cfg.Reminders.Interval, Logger: g.logger.With("component", "reminders"),
+		Platforms: platforms, Liaison: liaison, OnSent: s.metrics.reminderSent,
+		Schedule: bot.Schedule{
+			DaysBefore: cfg.Reminders.DaysBefore, OverdueDays: cfg.Reminders.OverdueDays,
+			EscalateAfterDays: cfg.Reminders.EscalateAfterDays, ApprovalAfterDays: cfg.Reminders.ApprovalAfterDays,
+			ApprovalEveryDays: cfg.Reminders.ApprovalEveryDays, SendAtHour: hour, SendAtMinute: minute,
+			Location: cfg.Reminders.Location(), SkipWeekends: cfg.Reminders.SkipWeekends,
+		},
+	}
+	s.runners = append(s.runners, runner{"reminder sweep", sw.Run})
+	s.parts = append(s.parts, "outbox=on", "reminders=every "+cfg.Reminders.Interval.String())
+	if err := s.addSyncs(); err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	s.mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.http = &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           s.guard(s.mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          nil,
+	}
+	return s, nil
+}
+
+// checkSlack refuses to start with a token Slack rejects; a network failure
+// only warns (Slack may come back).
+func checkSlack(ctx context.Context, api *slackgo.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := api.AuthTestContext(ctx)
+	var se slackgo.SlackErrorResponse
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se) || strings.Contains(err.Error(), "invalid_auth") || strings.Contains(err.Error(), "not_authed") ||
+		strings.Contains(err.Error(), "account_inactive") || strings.Contains(err.Error(), "token_revoked"):
+		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused the token: %w", err)
+	}
+	return nil
+}
+
+// checkZulip refuses to start with credentials Zulip rejects.
+func checkZulip(ctx context.Context, c *zulip.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	_, err := c.GetOwnUser(ctx)
+	if err != nil && zulip.IsUnauthorized(err) {
+		return fmt.Errorf("ZULIP_API_KEY: Zulip refused the bot's credentials (ZULIP_EMAIL, ZULIP_API_KEY): %w", err)
+	}
+	return nil
+}
+
+// guard stops taking requests at shutdown, tracks those in flight, and turns
+// a panic into a 500 without the detail.
+func (s *server) guard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.accepting.Load() {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		s.inflight.Add(1)
+		defer s.inflight.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.g.logger.Error("http handler panicked", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// run serves until ctx is done, then shuts down in order: stop taking
+// requests, let those in flight finish (bounded by the shutdown timeout),
+// stop the loops, close the database.
+func (s *server) run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.g.cfg.Addr)
+	if err != nil {
+		s.db.Close()
+		return fmt.Errorf("LIAISONBOT_ADDR: %w", err)
+	}
+	s.ready <- ln.Addr().String()
+	s.accepting.Store(true)
+	loopCtx, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
+	var loops sync.WaitGroup
+	errc := make(chan error, len(s.runners)+1)
+	for _, r := range s.runners {
+		loops.Add(1)
+		go func(r runner) {
+			defer loops.Done()
+			if err := r.run(loopCtx); err != nil && loopCtx.Err() == nil {
+				errc <- fmt.Errorf("%s: %w", r.name, err)
+			}
+		}(r)
+	}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	s.g.logger.Info("liaisonbot serving", "version", Version(), "addr", ln.Addr().String(), "db", s.g.cfg.DB,
+		"runs", strings.Join(s.parts, " "))
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		s.g.logger.Info("shutting down", "timeout", s.g.cfg.ShutdownTimeout)
+	case runErr = <-errc:
+		s.g.logger.Error("stopping", "err", runErr)
+	}
+	s.accepting.Store(false)
+	sctx, cancel := context.WithTimeout(context.Background(), s.g.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.http.Shutdown(sctx); err != nil {
+		s.g.logger.Warn("http shutdown", "err", err)
+	}
+	waitTimeout(&s.inflight, sctx)
+	for _, f := range s.shutdowns {
+		if err := f(sctx); err != nil {
+			s.g.logger.Warn("adapter shutdown", "err", err)
+		}
+	}
+	stopLoops()
+	waitTimeout(&loops, sctx)
+	if err := s.db.Close(); err != nil {
+		s.g.logger.Warn("closing the database", "err", err)
+	}
+	s.g.logger.Info("stopped")
+	return runErr
+}
+
+func waitTimeout(wg *sync.WaitGroup, ctx context.Context) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// healthCheck reports on one part.
+type healthCheck struct {
+	name  string
+	check func(ctx context.Context) error
+}
+
+// cachedCheck remembers a slow check's result for a while, so /healthz
+// stays cheap however often it is called.
+func cachedCheck(name string, f func(ctx context.Context) error) healthCheck {
+	var mu sync.Mutex
+	var at time.Time
+	var last error
+	return healthCheck{name: name, check: func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(at) < 15*time.Second {
+			return last
+		}
+		last, at = f(ctx), time.Now()
+		return last
+	}}
+}
+
+// healthz answers 200 when the database answers and every configured
+// platform is reachable, else 503, with a JSON body naming each part.
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	ok := true
+	if err := s.db.Ping(ctx); err != nil {
+		checks["database"], ok = "unhealthy: "+err.Error(), false
+	} else {
+		checks["database"] = "ok"
+	}
+	for _, h := range s.health {
+		if err := h.check(ctx); err != nil {
+			checks[h.name], ok = "unhealthy: "+err.Error(), false
+		} else {
+			checks[h.name] = "ok"
+		}
+	}
+	status := "ok"
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if !ok {
+		status = "unhealthy"
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	json.NewEncoder(w).Encode(map[string]any{"status": status, "checks": checks})
+}
+
+// addSyncs schedules the Datatracker syncs (off by default).
+func (s *server) addSyncs() error { return nil }
