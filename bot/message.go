@@ -21,6 +21,10 @@ type Message struct {
 	// Summary is a one-line plain-text version for notifications and
 	// fallbacks.
 	Summary string
+	// Mentions asks for the people the message names to be notified
+	// (reminders, nudges); other messages name them quietly where the
+	// platform can (Zulip's silent mentions).
+	Mentions bool
 }
 
 // Block is one part of a message.

@@ -144,7 +144,7 @@ func ReminderNotice(r Reminder, s *Statement, org *Organization, d *Directory, t
 	buttons = append(buttons, Button{Label: "Snooze 7 days", Command: "snooze " + s.Ref() + " 7"},
 		Button{Label: "Show", Command: "show " + s.Ref()})
 	blocks = append(blocks, Actions{Buttons: buttons})
-	return Message{Blocks: blocks, Statement: s.ID, Summary: r.Subject(s.Ref())}
+	return Message{Blocks: blocks, Statement: s.ID, Summary: r.Subject(s.Ref()), Mentions: true}
 }
 
 // NudgeNotice is a manual nudge with the sender's message.
@@ -162,5 +162,5 @@ func NudgeNotice(n Nudge, s *Statement, org *Organization, d *Directory, today D
 		blocks = append(blocks, Paragraph{Text: append(Line(Plain("Waiting on: ")), peopleText(to)...)})
 	}
 	blocks = append(blocks, Actions{Buttons: withShow(s, NextMoves(s, true))})
-	return Message{Blocks: blocks, Statement: s.ID, Summary: n.By + " nudges " + s.Ref() + ": " + s.Title}
+	return Message{Blocks: blocks, Statement: s.ID, Summary: n.By + " nudges " + s.Ref() + ": " + s.Title, Mentions: true}
 }

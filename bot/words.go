@@ -9,7 +9,8 @@ import (
 // words" and 'two words' are one argument, and so are key="two words". A
 // quote opens only at the start of a word or right after '=' or ':', so
 // apostrophes inside words ("don't") stay as they are. A backslash escapes
-// the next character inside double quotes. An unbalanced quote runs to the
+// the next character inside double quotes, and \n and \t there are a
+// newline and a tab. An unbalanced quote runs to the
 // end of the line.
 func SplitWords(s string) []string {
 	var out []string
@@ -20,7 +21,14 @@ func SplitWords(s string) []string {
 	for _, r := range s {
 		switch {
 		case escaped:
-			b.WriteRune(r)
+			switch r {
+			case 'n':
+				b.WriteRune('\n')
+			case 't':
+				b.WriteRune('\t')
+			default:
+				b.WriteRune(r)
+			}
 			escaped = false
 		case quote != 0:
 			switch {

@@ -56,7 +56,9 @@ func TestDeliver_NoticeGoesToTheStatementsTopic(t *testing.T) {
 			t.Errorf("choice reply %q does not mention the bot", c.Reply)
 		}
 	}
-	if !strings.Contains(m.Content, "@**Jane Manager|42**") {
+	// A change notice names the linked person quietly (reminders and
+	// nudges ping).
+	if !strings.Contains(m.Content, "@_**Jane Manager|42**") {
 		t.Errorf("the linked person is not mentioned:\n%s", m.Content)
 	}
 }

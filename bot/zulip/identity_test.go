@@ -118,9 +118,9 @@ func TestIdentity_RouterLinksTheDirectoryPersonByEmail(t *testing.T) {
 	if p == nil || !strings.EqualFold(p.Email, "georg.mayer.huawei@gmx.com") {
 		t.Fatalf("linked person = %+v, want Georg Mayer", p)
 	}
-	// Linked, he is mentioned rather than named.
+	// Linked, he is mentioned (silently: a reply pings nobody) rather than named.
 	got := h.dm(georg, "contact 3gpp", 1)[0]
-	if !strings.Contains(got.Content, "@**Georg Mayer|"+itoa(georg.ID)+"**") {
+	if !strings.Contains(got.Content, "@_**Georg Mayer|"+itoa(georg.ID)+"**") {
 		t.Errorf("no mention of Georg:\n%s", got.Content)
 	}
 }

@@ -83,7 +83,13 @@ func Render(m bot.Message, o RenderOptions) Rendered {
 			parts = append(parts, s)
 		}
 	}
-	return Rendered{Content: finish(strings.Join(parts, "\n\n")), Widget: zform(buttons, o)}
+	content := strings.Join(parts, "\n\n")
+	if !m.Mentions {
+		// Replies name people without pinging them; only reminders and
+		// nudges, which are meant to reach them, mention them loudly.
+		content = strings.ReplaceAll(content, mentionMark+"@**", mentionMark+"@_**")
+	}
+	return Rendered{Content: finish(content), Widget: zform(buttons, o)}
 }
 
 // RenderAll renders several messages as one: their contents one after the

@@ -114,6 +114,7 @@ func reminderNotice() bot.Message {
 	linked := bot.Person{Name: "Jane Manager", Email: "jane@example.org", Chat: []bot.ChatIdentity{{Platform: bot.PlatformZulip, UserID: "42"}}}
 	unlinked := bot.Person{Name: "Georg Mayer", Email: "georg.mayer.huawei@gmx.com"}
 	return bot.Message{
+		Mentions:  true,
 		Statement: 12,
 		Summary:   r.Subject("LS-12"),
 		Blocks: []bot.Block{
@@ -195,12 +196,21 @@ func TestRender_UserTextCannotPingOrFakeLinks(t *testing.T) {
 func TestRender_MentionsOnlyForLinkedPeopleAndUsers(t *testing.T) {
 	linked := bot.Person{Name: "Jane *Doe*|x", Email: "jane@example.org", Chat: []bot.ChatIdentity{{Platform: bot.PlatformZulip, UserID: "42"}, {Platform: bot.PlatformSlack, UserID: "U1"}}}
 	slackOnly := bot.Person{Name: "Sam", Email: "sam@example.org", Chat: []bot.ChatIdentity{{Platform: bot.PlatformSlack, UserID: "U2"}}}
-	got := Render(bot.Message{Blocks: []bot.Block{bot.Paragraph{Text: bot.Line(
+	msg := bot.Message{Mentions: true, Blocks: []bot.Block{bot.Paragraph{Text: bot.Line(
 		bot.Who(linked), bot.Plain(" "), bot.Who(slackOnly), bot.Plain(" "), bot.ChatUser("7"), bot.Plain(" "), bot.ChatUser("U9"),
-	)}}}, RenderOptions{}).Content
+	)}}}
+	got := Render(msg, RenderOptions{}).Content
 	want := "@**Jane Doex|42** Sam <sam@example.org> @**|7** @U9"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	// Without Mentions (ordinary replies), the same people are named with
+	// silent mentions: nobody is pinged by a "show" or "contact".
+	msg.Mentions = false
+	got = Render(msg, RenderOptions{}).Content
+	want = "@_**Jane Doex|42** Sam <sam@example.org> @_**|7** @U9"
+	if got != want {
+		t.Errorf("quiet: got  %q\nwant %q", got, want)
 	}
 }
 
