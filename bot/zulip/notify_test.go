@@ -1,0 +1,95 @@
+package zulip
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/outbox"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+// The notification path end to end: real storage, the real dispatcher, this
+// adapter as its Chat, the fake Zulip failing with 500, then 429, then
+// working.
+func TestNotices_ZulipFailsThenDeliversOnceInOrderInTheTopic(t *testing.T) {
+	a, srv, sl := newDeliverHarness(t)
+	srv.AddChannel("liaison")
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	db.Now = clock
+	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{bot.PlatformZulip},
+		LiaisonChannels: []bot.Target{{Platform: bot.PlatformZulip, Channel: "liaison"}}})
+	d, _ := db.Directory(ctx)
+	admin := bot.Actor{Platform: "zulip", UserID: "1", Admin: true, Name: "Ada"}
+	s := &bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: d.OrgByAcronym("3GPP").ID,
+		Title: "LS on YANG", Purpose: bot.PurposeAction, Deadline: bot.Date{Y: 2027, M: 1, D: 15}, Body: "x"}
+	n, evs := bot.NewStatement(s, admin, clock())
+	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		cur, _ := tx.Statement(n.ID)
+		x, evs, err := bot.ApplyMove(cur, bot.MoveTaken, admin, "answered", clock())
+		if err != nil {
+			return err
+		}
+		return tx.Save(x, evs...)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext("/api/v1/messages", 1, 500)
+	srv.RateLimitNext("/api/v1/messages", 1, "0.5")
+	disp := &outbox.Dispatcher{Store: db, Chats: map[string]bot.Chat{bot.PlatformZulip: a}, Now: clock,
+		Logger: slog.New(slog.DiscardHandler), BackoffBase: time.Second, BackoffMax: 2 * time.Second}
+	for i := 0; i < 100; i++ {
+		st, _ := db.OutboxStats(ctx, clock())
+		if st.Pending == 0 {
+			break
+		}
+		if k, err := disp.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		} else if k == 0 {
+			mu.Lock()
+			now = now.Add(time.Second)
+			mu.Unlock()
+		}
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages delivered, want 2 (submitted, action taken)", len(msgs))
+	}
+	if !strings.Contains(msgs[0].Content, "Submitted and posted") || !strings.Contains(msgs[1].Content, "Marked action taken") {
+		t.Errorf("notices out of order:\n%s\n---\n%s", msgs[0].Content, msgs[1].Content)
+	}
+	for _, m := range msgs {
+		if m.Topic != "LS-1: LS on YANG" || m.Channel != "liaison" {
+			t.Errorf("notice in %q/%q, want liaison/LS-1: LS on YANG", m.Channel, m.Topic)
+		}
+	}
+	// The 429's Retry-After of 0.5 s was honoured (by the client).
+	waited := false
+	for _, d := range sl.all() {
+		if d >= 500*time.Millisecond {
+			waited = true
+		}
+	}
+	if !waited {
+		t.Errorf("no wait of Retry-After 0.5s; sleeps %v", sl.all())
+	}
+}
