@@ -29,7 +29,7 @@ func newNotifyEnv(t *testing.T) *notifyEnv {
 	return e
 }
 
-func (e *notifyEnv) clock() time.Time    { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
+func (e *notifyEnv) clock() time.Time     { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
 func (e *notifyEnv) tick(d time.Duration) { e.mu.Lock(); e.now = e.now.Add(d); e.mu.Unlock() }
 
 func (e *notifyEnv) dispatcher() *outbox.Dispatcher {
