@@ -113,6 +113,11 @@ func eventText(e bot.Event) bot.Text {
 		e.Note = note
 	case bot.EventSnoozed:
 		what = "reminders snoozed"
+	case bot.EventReminded:
+		// The note is "<key> <subject>": show the subject.
+		if _, subject, ok := strings.Cut(e.Note, " "); ok {
+			e.Note = subject
+		}
 	case bot.EventComment:
 		what = "comment"
 	}

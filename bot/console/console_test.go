@@ -3,13 +3,16 @@ package console_test
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/console"
+	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
 )
@@ -161,4 +164,32 @@ func TestConsole_ListFiltersAndPaging(t *testing.T) {
 	mustContain(t, out, "Open statements with ITU-T SG15", "LS-13")
 	out = s.run("", "search overdue soon", "search nothing-like-this")
 	mustContain(t, out, "Statements matching “overdue soon”", "LS-13", "None.")
+}
+
+func TestConsole_NudgeLimitSnoozeAndEscalationHistory(t *testing.T) {
+	s := newSession(t)
+	s.run("", `submit from=3GPP to=opsawg purpose=action deadline=2026-12-10 title="LS on 5G" body=x`)
+	out := s.run("alice@example.org", "nudge LS-1 please look", "nudge LS-1 again")
+	mustContain(t, out, "Nudged LS-1: Gonzalo Camarillo.",
+		"no chat platform is configured here, so nobody was messaged",
+		"LS-1 was nudged by alice@example.org moments ago. To spare busy people, a statement can be nudged once a day")
+	// Admins (and coordinators) are not limited.
+	out = s.run("", "nudge LS-1 from the admin")
+	mustContain(t, out, "Nudged LS-1")
+	// A day later Alice may nudge again.
+	s.now = s.now.Add(25 * time.Hour)
+	mustContain(t, s.run("alice@example.org", "nudge LS-1 one more"), "Nudged LS-1")
+	// Snooze: refused to a stranger, recorded for the admin.
+	mustContain(t, s.run("alice@example.org", "snooze LS-1 7"), "Only the people responsible for LS-1")
+	mustContain(t, s.run("", "snooze LS-1 20", "snooze LS-1 400"), "paused until 2026-12-17", "from 0 to 90")
+	// The sweep (as serve runs it) escalates at 3 days overdue despite
+	// the snooze; show lists it in the history.
+	sw := &reminders.Sweeper{Store: s.db, Schedule: bot.DefaultSchedule(), Logger: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { return time.Date(2026, 12, 13, 10, 0, 0, 0, time.UTC) }}
+	if n, err := sw.Sweep(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sweep: %d, %v", n, err)
+	}
+	out = s.run("", "show LS-1")
+	mustContain(t, out, "nudged by alice@example.org: please look", "reminders snoozed by local user: until 2026-12-17",
+		"reminded: LS-1 is 3 days overdue: escalated to the IAB liaison coordinators")
 }
