@@ -1,0 +1,120 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad_DefaultsAreValid(t *testing.T) {
+	c, err := Load("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("defaults invalid: %v", err)
+	}
+	if c.DB != "liaisonbot.db" || c.Addr != ":8080" || c.Reminders.Interval != 5*time.Minute ||
+		len(c.Reminders.DaysBefore) != 7 || c.Datatracker.URL != "https://datatracker.ietf.org" || c.Slack.APIURL != "https://slack.com/api/" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.Source("LIAISONBOT_DB") != "default" {
+		t.Errorf("source %q", c.Source("LIAISONBOT_DB"))
+	}
+}
+
+func TestLoad_FileThenEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "c.toml")
+	os.WriteFile(f, []byte(`
+[storage]
+db = "/var/lib/x.db"
+[bot]
+admins = ["slack:U1", "zulip:2"]
+[reminders]
+days_before = [10, 1]
+timezone = "Europe/Paris"
+skip_weekends = true
+send_at = "08:30"
+`), 0o600)
+	c, err := Load(f, env(map[string]string{"LIAISONBOT_DB": "/tmp/env.db", "LIAISONBOT_REMINDER_OVERDUE_DAYS": "5"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "/tmp/env.db" || c.Source("LIAISONBOT_DB") != "env" {
+		t.Errorf("environment does not override the file: %q (%s)", c.DB, c.Source("LIAISONBOT_DB"))
+	}
+	if !c.IsAdmin("zulip:2") || c.Reminders.OverdueDays != 5 || !c.Reminders.SkipWeekends || len(c.Reminders.DaysBefore) != 2 {
+		t.Errorf("loaded %+v", c)
+	}
+	if h, m := c.Reminders.SendAtClock(); h != 8 || m != 30 || c.Reminders.Location().String() != "Europe/Paris" {
+		t.Errorf("send_at %d:%d in %s", h, m, c.Reminders.Location())
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoad_SecretFiles(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(f, []byte("xoxb-123\n"), 0o600)
+	c, err := Load("", env(map[string]string{"SLACK_BOT_TOKEN_FILE": f}))
+	if err != nil || c.Slack.BotToken != "xoxb-123" || c.Source("SLACK_BOT_TOKEN") != "env file" {
+		t.Fatalf("token %q (%v)", c.Slack.BotToken, err)
+	}
+	if _, err := Load("", env(map[string]string{"SLACK_BOT_TOKEN_FILE": f, "SLACK_BOT_TOKEN": "xoxb-2"})); err == nil {
+		t.Error("both NAME and NAME_FILE accepted")
+	}
+	if _, err := Load("", env(map[string]string{"SLACK_BOT_TOKEN_FILE": "/nonexistent"})); err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN_FILE") {
+		t.Errorf("missing secret file: %v", err)
+	}
+	if s := c.String(); strings.Contains(s, "xoxb-123") {
+		t.Errorf("String shows the secret:\n%s", s)
+	}
+}
+
+func TestValidate_NamesTheVariable(t *testing.T) {
+	cases := map[string]map[string]string{
+		"LIAISONBOT_REMINDER_INTERVAL":       {"LIAISONBOT_REMINDER_INTERVAL": "0s"},
+		"LIAISONBOT_LOG_FORMAT":              {"LIAISONBOT_LOG_FORMAT": "xml"},
+		"LIAISONBOT_ADMINS":                  {"LIAISONBOT_ADMINS": "slack"},
+		"SLACK_BOT_TOKEN":                    {"SLACK_BOT_TOKEN": "not-a-token", "SLACK_SIGNING_SECRET": "x"},
+		"SLACK_SIGNING_SECRET":               {"SLACK_BOT_TOKEN": "xoxb-1"},
+		"SLACK_APP_TOKEN":                    {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"},
+		"ZULIP_API_KEY":                      {"ZULIP_SITE": "https://z.example.org", "ZULIP_EMAIL": "bot@example.org"},
+		"ZULIP_SITE":                         {"ZULIP_SITE": "ftp://x", "ZULIP_EMAIL": "b@e.org", "ZULIP_API_KEY": "k"},
+		"LIAISONBOT_REMINDER_SEND_AT":        {"LIAISONBOT_REMINDER_SEND_AT": "9am"},
+		"LIAISONBOT_REMINDER_TIMEZONE":       {"LIAISONBOT_REMINDER_TIMEZONE": "Atlantis/Capital"},
+		"LIAISONBOT_DATATRACKER_URL":         {"LIAISONBOT_DATATRACKER_URL": "datatracker"},
+		"LIAISONBOT_DIRECTORY_SYNC_INTERVAL": {"LIAISONBOT_DIRECTORY_SYNC_INTERVAL": "5s"},
+		"LIAISONBOT_REMINDER_DAYS_BEFORE":    {"LIAISONBOT_REMINDER_DAYS_BEFORE": "7,-1"},
+	}
+	for name, e := range cases {
+		c, err := Load("", env(e))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: error %v, want one naming %s", e, err, name)
+		}
+	}
+	if _, err := Load("", env(map[string]string{"LIAISONBOT_REMINDER_OVERDUE_DAYS": "many"})); err == nil || !strings.Contains(err.Error(), "LIAISONBOT_REMINDER_OVERDUE_DAYS") {
+		t.Errorf("non-number: %v", err)
+	}
+}
+
+func TestLoad_BadFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(f, []byte("[storage\ndb = 1\n"), 0o600)
+	if _, err := Load(f, env(nil)); err == nil || !strings.Contains(err.Error(), "line") {
+		t.Errorf("syntax error: %v", err)
+	}
+	os.WriteFile(f, []byte("[reminders]\ninterval = \"fast\"\n"), 0o600)
+	if _, err := Load(f, env(nil)); err == nil || !strings.Contains(err.Error(), "reminders.interval") {
+		t.Errorf("bad value: %v", err)
+	}
+}
