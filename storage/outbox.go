@@ -276,27 +276,11 @@ func (db *DB) EventsByID(ctx context.Context, ids []int64) ([]bot.Event, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In(`SELECT id, statement_id, time, type, by_key, by_name, from_state, to_state, note
-		FROM statement_events WHERE id IN (?) ORDER BY id`, ids)
+	q, args, err := sqlx.In(`SELECT `+eventColumns+` FROM statement_events WHERE id IN (?) ORDER BY id`, ids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryxContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Event
-	for rows.Next() {
-		var e bot.Event
-		var t int64
-		if err := rows.Scan(&e.ID, &e.Statement, &t, &e.Type, &e.ByKey, &e.By, &e.FromState, &e.ToState, &e.Note); err != nil {
-			return nil, err
-		}
-		e.Time = time.UnixMilli(t).UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryEvents(ctx, db.r, q, args...)
 }
 
 // OutboxStats is the outbox at a glance.

@@ -146,9 +146,15 @@ func (db *DB) Events(ctx context.Context, id int64) ([]bot.Event, error) {
 	return out, err
 }
 
+const eventColumns = `id, statement_id, time, type, by_key, by_name, from_state, to_state, note`
+
 func getEvents(ctx context.Context, tx *sqlx.Tx, id int64) ([]bot.Event, error) {
-	rows, err := tx.QueryxContext(ctx, `SELECT id, statement_id, time, type, by_key, by_name, from_state, to_state, note
-		FROM statement_events WHERE statement_id = ? ORDER BY id`, id)
+	return queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM statement_events WHERE statement_id = ? ORDER BY id`, id)
+}
+
+// queryEvents runs a query selecting eventColumns.
+func queryEvents(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]bot.Event, error) {
+	rows, err := q.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
