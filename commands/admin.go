@@ -16,6 +16,19 @@ type DirectorySyncer interface {
 	SyncDirectory(ctx context.Context, dryRun bool) (*bot.DirectoryDiff, error)
 }
 
+// SyncerFunc adapts a function to DirectorySyncer: a router can hand
+// "admin" a function that looks up a syncer made after it.
+type SyncerFunc func(ctx context.Context, dryRun bool) (*bot.DirectoryDiff, error)
+
+// SyncDirectory calls f.
+func (f SyncerFunc) SyncDirectory(ctx context.Context, dryRun bool) (*bot.DirectoryDiff, error) {
+	return f(ctx, dryRun)
+}
+
+// ErrNoSyncer is what a DirectorySyncer returns when no Datatracker sync
+// is set up; "admin sync" then says so.
+var ErrNoSyncer = errors.New("no Datatracker sync is set up")
+
 // DirectoryEditor is what the admin commands need from the store besides
 // Store (storage.DB implements it): an edit of the directory in one
 // transaction, recorded with who made it.
@@ -34,9 +47,9 @@ const adminUsage = "admin org add|rename|remove|alias … | admin manager add|re
 func adminCommand(sync DirectorySyncer) *Definition {
 	return &Definition{
 		Name:    "admin",
-		Usage:   adminUsage,
+		Usage:   "admin org|manager|contact|coordinator|sync …",
 		Summary: "keep the directory current: organizations, liaison managers, contacts, coordinators, the Datatracker sync",
-		Help: "For admins and the IAB liaison coordinators. " +
+		Help: "For admins and the IAB liaison coordinators. " + adminUsage + ". " +
 			"“admin org add <acronym> <name…>” adds an organization; “admin org rename <org> <new acronym> [new name…]” renames one " +
 			"(the old acronym stays an alias); “admin org remove <org>”; “admin org alias <org> <alias>[, <alias>…]”. " +
 			"“admin manager add|remove <org> <name> <email>” changes the IETF liaison managers; “admin contact set <org> <name> <email>” " +
@@ -579,6 +592,7 @@ func (a *adminCall) coordinator(ctx context.Context, add bool) (*bot.Response, e
 		}
 		return a.edit(ctx, fmt.Sprintf("Removed %s from the IAB liaison coordinators.", strings.TrimSpace(name+" "+email)), func(d *bot.Directory) error {
 			d.Coordinators.People = slices.DeleteFunc(d.Coordinators.People, match)
+			d.Coordinators.Provenance = a.provenance()
 			return nil
 		})
 	}
@@ -588,6 +602,7 @@ func (a *adminCall) coordinator(ctx context.Context, add bool) (*bot.Response, e
 	p := bot.Person{Name: name, Email: email, Provenance: a.provenance()}
 	return a.edit(ctx, fmt.Sprintf("Added %s to the IAB liaison coordinators.", bot.PersonLine(p)), func(d *bot.Directory) error {
 		d.Coordinators.People = append(d.Coordinators.People, p)
+		d.Coordinators.Provenance = a.provenance()
 		renamePerson(d, p)
 		return nil
 	}, "The Datatracker's IAB liaison_coordinator roles replace the coordinators at the next directory sync.")
@@ -635,10 +650,14 @@ func (a *adminCall) sync(ctx context.Context, sync DirectorySyncer) (*bot.Respon
 			return nil, a.usage("admin sync [dry-run]")
 		}
 	}
+	notSetUp := bot.Errorf(bot.EINVALID, "The Datatracker sync is not set up in this bot; run “liaisonbot directory sync” where it runs.")
 	if sync == nil {
-		return nil, bot.Errorf(bot.EINVALID, "The Datatracker sync is not set up in this bot; run “liaisonbot directory sync” where it runs.")
+		return nil, notSetUp
 	}
 	diff, err := sync.SyncDirectory(ctx, dry)
+	if errors.Is(err, ErrNoSyncer) {
+		return nil, notSetUp
+	}
 	if err != nil {
 		a.r.Logger.Error("admin sync failed", "user", a.Actor.Key(), "err", err)
 		return &bot.Response{Outcome: bot.EINTERNAL, Messages: []bot.Message{bot.Say(bot.Plain(

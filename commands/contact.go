@@ -91,7 +91,10 @@ func ContactMessage(d *bot.Directory, o *bot.Organization, now time.Time, query 
 	if o.URL != "" {
 		blocks = append(blocks, bot.Paragraph{Text: bot.Line(bot.Plain("More: "), bot.Link(o.URL, o.URL))})
 	}
-	blocks = append(blocks, bot.Context{Text: provenanceText(o, now)})
+	blocks = append(blocks, bot.Context{Text: provenanceText(o, covering, now)})
+	if out.Coordinators || in.Coordinators {
+		blocks = append(blocks, bot.Context{Text: bot.Words("IAB liaison coordinators: " + describeProvenance(d.Coordinators.Provenance, now) + ".")})
+	}
 	blocks = append(blocks, bot.Actions{Buttons: []bot.Button{
 		{Label: "Submit a statement to " + o.Acronym, Command: "submit " + o.Acronym, Style: bot.StylePrimary},
 		{Label: "Open statements with " + o.Acronym, Command: "list open org " + o.Acronym},
@@ -178,11 +181,16 @@ func routeText(r bot.Route, d *bot.Directory) bot.Text {
 }
 
 // provenanceText says where the entry comes from and how old it is, and
-// where its people come from when that differs.
-func provenanceText(o *bot.Organization, now time.Time) bot.Text {
+// where its people come from when that differs (including the manager of
+// the organization that covers it).
+func provenanceText(o, covering *bot.Organization, now time.Time) bot.Text {
 	t := bot.Line(bot.Plain("Directory entry: " + describeProvenance(o.Provenance, now) + "."))
 	seen := map[string]bool{describeProvenance(o.Provenance, now): true}
-	for _, set := range [][]bot.Person{o.Managers, o.Contacts} {
+	managers := o.Managers
+	if len(managers) == 0 && covering != nil {
+		managers = covering.Managers
+	}
+	for _, set := range [][]bot.Person{managers, o.Contacts} {
 		for _, p := range set {
 			s := describeProvenance(p.Provenance, now)
 			if p.Source == "" || seen[s] {

@@ -12,14 +12,20 @@ func orgsCommand() *Definition {
 	return &Definition{
 		Name:     "orgs",
 		Aliases:  []string{"organizations"},
-		Usage:    "orgs",
+		Usage:    "orgs [history [organization] [page <n>]]",
 		Summary:  "organizations with a liaison relationship, and their IETF liaison managers",
-		Examples: []string{"orgs"},
+		Examples: []string{"orgs", "orgs history 3GPP"},
 		Run:      runOrgs,
 	}
 }
 
 func runOrgs(ctx context.Context, c *Call) (*bot.Response, error) {
+	if first, rest, _ := strings.Cut(strings.TrimSpace(c.Args), " "); strings.EqualFold(first, "history") {
+		return runOrgsHistory(ctx, c, rest)
+	}
+	if strings.TrimSpace(c.Args) != "" {
+		return nil, c.usageError("")
+	}
 	d, err := c.directory(ctx)
 	if err != nil {
 		return nil, err

@@ -66,6 +66,9 @@ type Router struct {
 	Liaison   map[string]string
 	// Location is the time zone of calendar days (deadlines, "today").
 	Location *time.Location
+	// Syncer runs "admin sync" (the directory sync from the Datatracker);
+	// nil when this process has none.
+	Syncer DirectorySyncer
 	// Observe, if set, is told about every command that ran.
 	Observe func(command, platform, outcome string, elapsed time.Duration)
 
@@ -90,6 +93,13 @@ func New(store Store, logger *slog.Logger) *Router {
 		searchCommand(),
 		nudgeCommand(),
 		snoozeCommand(),
+		linkCommand(),
+		adminCommand(SyncerFunc(func(ctx context.Context, dry bool) (*bot.DirectoryDiff, error) {
+			if r.Syncer == nil {
+				return nil, ErrNoSyncer
+			}
+			return r.Syncer.SyncDirectory(ctx, dry)
+		})),
 	} {
 		r.Register(d)
 	}

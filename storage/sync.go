@@ -127,6 +127,18 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 		if dryRun {
 			return nil
 		}
+		// writeDirectory finds an entry's row by its key (Datatracker id or
+		// acronym): give a renamed entry's old self the new key, so that
+		// the row, and its id that statements and subscriptions use, stay.
+		byID := map[int64]*bot.Organization{}
+		for _, o := range old.Orgs {
+			byID[o.ID] = o
+		}
+		for _, n := range next.Orgs {
+			if o := byID[n.ID]; n.ID != 0 && o != nil && bot.OrgKey(o) != bot.OrgKey(n) {
+				o.Acronym, o.DatatrackerID = n.Acronym, n.DatatrackerID
+			}
+		}
 		if err := writeDirectory(ctx, tx, old, next); err != nil {
 			return err
 		}
@@ -185,18 +197,28 @@ type dirChange struct {
 type dirChanges []dirChange
 
 // directoryChanges is bot.DiffDirectories, line by line with the
-// organization each line is about, without provenance-only lines.
+// organization each line is about, without provenance-only lines, and
+// matching entries by their id first (a renamed hand-made entry is a
+// change, not a removal and an addition).
 func directoryChanges(old, cur *bot.Directory) dirChanges {
 	var out dirChanges
+	oldByID := map[int64]*bot.Organization{}
 	oldByKey := map[string]*bot.Organization{}
 	oldByAcr := map[string]*bot.Organization{}
 	for _, o := range old.Orgs {
+		oldByID[o.ID] = o
 		oldByKey[bot.OrgKey(o)] = o
 		oldByAcr[bot.NormalizeKey(o.Acronym)] = o
 	}
 	matched := map[*bot.Organization]bool{}
 	for _, n := range cur.Orgs {
-		o := oldByKey[bot.OrgKey(n)]
+		var o *bot.Organization
+		if n.ID != 0 {
+			o = oldByID[n.ID] // an edited entry keeps its id, also when renamed
+		}
+		if o == nil || matched[o] {
+			o = oldByKey[bot.OrgKey(n)]
+		}
 		if o == nil || matched[o] {
 			o = oldByAcr[bot.NormalizeKey(n.Acronym)]
 		}

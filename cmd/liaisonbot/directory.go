@@ -14,7 +14,8 @@ import (
 
 const directoryUsage = `Usage:
   liaisonbot directory export [file]     write the directory as a TOML file (standard output without a file)
-  liaisonbot directory import <file>     validate a directory file and make the directory equal to it`
+  liaisonbot directory import <file>     validate a directory file and make the directory equal to it
+  liaisonbot directory sync [--dry-run]   bring the directory to the Datatracker's state (prints the changes first)`
 
 func runDirectory(ctx context.Context, g *globals, args []string) error {
 	if len(args) == 0 {
@@ -26,6 +27,8 @@ func runDirectory(ctx context.Context, g *globals, args []string) error {
 		return directoryExport(ctx, g, args[1:])
 	case "import":
 		return directoryImport(ctx, g, args[1:])
+	case "sync":
+		return directorySync(ctx, g, args[1:])
 	}
 	fmt.Fprintln(g.env.Stderr, directoryUsage)
 	return usageErr("directory: unknown subcommand %q", args[0])

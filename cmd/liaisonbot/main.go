@@ -104,7 +104,8 @@ func subcommands() []subcommand {
 	return []subcommand{
 		{"serve", "run the bot on the configured platforms (Slack, Zulip) with its HTTP endpoints", runServe},
 		{"console", "run the bot's commands in this terminal (or from a pipe)", runConsole},
-		{"directory", "directory import <file> | export [file]", runDirectory},
+		{"directory", "directory import <file> | export [file] | sync [--dry-run]", runDirectory},
+		{"statements", "statements sync [--full]: import the Datatracker's liaison statements", runStatements},
 		{"outbox", "outbox [retry [id…]]: pending and failed notices; queue failed ones again", runOutbox},
 		{"backup", "backup <file>: a consistent copy of the live database", runBackup},
 		{"config", "config check: print the effective configuration, secrets masked", runConfig},

@@ -82,6 +82,12 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	s.shutdowns = append(s.shutdowns, func(context.Context) error { return nil })
 	s.metrics = newMetrics(db)
 	router := newRouter(g, db)
+	syncer, err := newSyncer(g, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	router.Syncer = syncer
 	router.Location = cfg.Reminders.Location()
 	router.Observe = s.metrics.observeCommand
 	liaison := map[string]string{}
@@ -194,9 +200,11 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	}
 	s.runners = append(s.runners, runner{"reminder sweep", sw.Run})
 	s.parts = append(s.parts, "outbox=on", "reminders=every "+cfg.Reminders.Interval.String())
-	if err := s.addSyncs(); err != nil {
-		db.Close()
-		return nil, err
+	if dt := cfg.Datatracker; dt.DirectoryInterval > 0 || dt.StatementsInterval > 0 {
+		s.runners = append(s.runners, runner{"datatracker sync", func(ctx context.Context) error {
+			return syncer.Run(ctx, dt.DirectoryInterval, dt.StatementsInterval)
+		}})
+		s.parts = append(s.parts, fmt.Sprintf("datatracker-sync=directory:%s,statements:%s", dt.DirectoryInterval, dt.StatementsInterval))
 	}
 
 	s.mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
@@ -384,6 +392,3 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	json.NewEncoder(w).Encode(map[string]any{"status": status, "checks": checks})
 }
-
-// addSyncs schedules the Datatracker syncs (off by default).
-func (s *server) addSyncs() error { return nil }

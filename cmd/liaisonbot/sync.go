@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/datatracker"
+	"github.com/ietf-tools/liaisonbot/bot/dtsync"
+	"github.com/ietf-tools/liaisonbot/config"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+const directorySyncUsage = `Usage:
+  liaisonbot directory sync [--dry-run]
+      Bring the directory to the Datatracker's state (LIAISONBOT_DATATRACKER_URL):
+      SDO groups, their liaison managers, the IAB liaison coordinators. Prints
+      the changes before applying them in one transaction; entries the
+      Datatracker does not know are kept, marked "not in the Datatracker".
+      --dry-run prints the changes and applies nothing.`
+
+const statementsUsage = `Usage:
+  liaisonbot statements sync [--full]
+      Import the Datatracker's liaison statements (LIAISONBOT_DATATRACKER_URL)
+      changed since the last sync (all of them the first time, quietly).
+      Changes are announced in the subscribed channels by "serve".
+      --full looks at every statement again (catches tags changed without an
+      event on the Datatracker).`
+
+// newDatatrackerClient makes the Datatracker client the syncs use; tests
+// replace it to skip the waits.
+var newDatatrackerClient = func(g *globals) (*datatracker.Client, error) {
+	c, err := datatracker.New(g.cfg.Datatracker.URL, datatracker.WithLogger(g.logger), datatracker.WithVersion(Version()))
+	if err != nil {
+		return nil, fmt.Errorf("LIAISONBOT_DATATRACKER_URL: %w", err)
+	}
+	return c, nil
+}
+
+// noticeConfig is where changes are announced: the configured platforms
+// and their liaison channels, as serve sets them up.
+func noticeConfig(cfg *config.Config) storage.NoticeConfig {
+	var nc storage.NoticeConfig
+	if cfg.Slack.Enabled() {
+		nc.Platforms = append(nc.Platforms, bot.PlatformSlack)
+		if cfg.Slack.Channel != "" {
+			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformSlack, Channel: cfg.Slack.Channel})
+		}
+	}
+	if cfg.Zulip.Queue() {
+		nc.Platforms = append(nc.Platforms, bot.PlatformZulip)
+		if cfg.Zulip.Stream != "" {
+			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformZulip, Channel: cfg.Zulip.Stream})
+		}
+	}
+	return nc
+}
+
+// newSyncer is the syncer on the store, reading the configured Datatracker.
+func newSyncer(g *globals, db *storage.DB) (*dtsync.Syncer, error) {
+	c, err := newDatatrackerClient(g)
+	if err != nil {
+		return nil, err
+	}
+	return &dtsync.Syncer{Client: c, Store: db, Now: time.Now, Logger: g.logger}, nil
+}
+
+// directorySync is "directory sync [--dry-run]".
+func directorySync(ctx context.Context, g *globals, args []string) error {
+	fs := flag.NewFlagSet("directory sync", flag.ContinueOnError)
+	fs.SetOutput(g.env.Stderr)
+	fs.Usage = func() { fmt.Fprintln(g.env.Stderr, directorySyncUsage) }
+	dry := fs.Bool("dry-run", false, "print what would change, change nothing")
+	if err := fs.Parse(args); err != nil {
+		return usageErr("directory sync: %v", err)
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return usageErr("directory sync: unexpected %q", fs.Arg(0))
+	}
+	db, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := newSyncer(g, db)
+	if err != nil {
+		return err
+	}
+	out := g.env.Stdout
+	fmt.Fprintf(out, "Reading the directory from %s …\n", s.Client.BaseURL())
+	s.OnDiff = func(d *bot.DirectoryDiff) { fmt.Fprint(out, d.String()) }
+	diff, err := s.SyncDirectory(ctx, *dry)
+	if err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("%d added, %d changed, %d removed", len(diff.Added), len(diff.Changed), len(diff.Removed))
+	if *dry {
+		fmt.Fprintf(out, "%s (dry run: nothing was changed)\n", summary)
+		return nil
+	}
+	fmt.Fprintf(out, "%s; applied\n", summary)
+	return nil
+}
+
+// runStatements is "statements sync [--full]".
+func runStatements(ctx context.Context, g *globals, args []string) error {
+	if len(args) == 0 || args[0] != "sync" {
+		fmt.Fprintln(g.env.Stderr, statementsUsage)
+		if len(args) == 0 {
+			return usageErr("statements: expected sync")
+		}
+		return usageErr("statements: unknown subcommand %q", args[0])
+	}
+	fs := flag.NewFlagSet("statements sync", flag.ContinueOnError)
+	fs.SetOutput(g.env.Stderr)
+	fs.Usage = func() { fmt.Fprintln(g.env.Stderr, statementsUsage) }
+	full := fs.Bool("full", false, "look at every statement, not only those changed since the last sync")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageErr("statements sync: %v", err)
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return usageErr("statements sync: unexpected %q", fs.Arg(0))
+	}
+	db, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Changes are announced as "serve" would: its dispatcher delivers the
+	// outbox rows this writes.
+	db.SetNoticeConfig(noticeConfig(g.cfg))
+	s, err := newSyncer(g, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.env.Stdout, "Reading liaison statements from %s …\n", s.Client.BaseURL())
+	var res dtsync.Result
+	if *full {
+		res, err = s.SyncAllStatements(ctx)
+	} else {
+		res, err = s.SyncStatements(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(g.env.Stdout, res.String())
+	return nil
+}

@@ -1,0 +1,200 @@
+package commands
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+// Exported for the tests of package commands_test (admin_test.go), which
+// register these on a router from New until New registers them itself.
+var (
+	ExportAdminCommand   = adminCommand
+	ExportLinkCommand    = linkCommand
+	ExportRunOrgsHistory = runOrgsHistory
+)
+
+func TestParseUser(t *testing.T) {
+	tests := []struct {
+		platform, in string
+		want         ChatUserRef
+		wantErr      string
+	}{
+		{bot.PlatformSlack, "me", ChatUserRef{Me: true}, ""},
+		{bot.PlatformZulip, "Myself", ChatUserRef{Me: true}, ""},
+		{bot.PlatformSlack, "<@U0123ABC>", ChatUserRef{Platform: "slack", ID: "U0123ABC"}, ""},
+		{bot.PlatformSlack, "<@U0123ABC|jane.doe>", ChatUserRef{Platform: "slack", ID: "U0123ABC", Name: "jane.doe"}, ""},
+		{bot.PlatformSlack, "<@W0123ABC|jane>", ChatUserRef{Platform: "slack", ID: "W0123ABC", Name: "jane"}, ""},
+		{bot.PlatformSlack, "U0123ABC", ChatUserRef{Platform: "slack", ID: "U0123ABC"}, ""},
+		{bot.PlatformSlack, "@jane", ChatUserRef{}, "not a Slack user"},
+		{bot.PlatformZulip, "@**Jane Doe|42**", ChatUserRef{Platform: "zulip", ID: "42", Name: "Jane Doe"}, ""},
+		{bot.PlatformZulip, "@_**Jane Doe|42**", ChatUserRef{Platform: "zulip", ID: "42", Name: "Jane Doe"}, ""},
+		{bot.PlatformZulip, "42", ChatUserRef{Platform: "zulip", ID: "42"}, ""},
+		{bot.PlatformZulip, "@**Jane Doe**", ChatUserRef{}, "carries no user id"},
+		{bot.PlatformZulip, "jane", ChatUserRef{}, "not a Zulip user"},
+		{bot.PlatformConsole, "jane@example.org", ChatUserRef{Platform: "console", ID: "jane@example.org"}, ""},
+		{bot.PlatformConsole, "zulip:42", ChatUserRef{Platform: "zulip", ID: "42"}, ""},
+		{bot.PlatformSlack, "slack:U9", ChatUserRef{Platform: "slack", ID: "U9"}, ""},
+		{bot.PlatformConsole, "", ChatUserRef{}, "Whom?"},
+	}
+	for _, tt := range tests {
+		got, err := ParseUser(tt.platform, tt.in)
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(bot.ErrorMessage(err), tt.wantErr) {
+				t.Errorf("%s %q: err %v, want %q", tt.platform, tt.in, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s %q: %v", tt.platform, tt.in, err)
+		case !reflect.DeepEqual(got, tt.want):
+			t.Errorf("%s %q: %+v, want %+v", tt.platform, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEmailArg(t *testing.T) {
+	for in, want := range map[string]string{
+		"jane@example.org":                           "jane@example.org",
+		"<jane@example.org>":                         "jane@example.org",
+		"mailto:jane@example.org":                    "jane@example.org",
+		"<mailto:jane@example.org|jane@example.org>": "jane@example.org",
+	} {
+		if got := emailArg(in); got != want {
+			t.Errorf("emailArg(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// linkRouter is a router on a fresh, seeded database, with link registered.
+func linkRouter(t *testing.T) (*Router, *storage.DB) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := New(db, nil)
+	if r.Lookup("link") == nil {
+		r.Register(linkCommand())
+	}
+	r.Admins["slack:UADMIN"] = true
+	return r, db
+}
+
+func run(r *Router, platform string, a bot.Actor, line string) *bot.Response {
+	a.Platform = platform
+	return r.Handle(context.Background(), &bot.Request{Platform: platform, Actor: a, Channel: bot.Channel{ID: "C1"}, Text: line})
+}
+
+func text(resp *bot.Response) string {
+	var b strings.Builder
+	for _, m := range resp.Messages {
+		for _, blk := range m.Blocks {
+			if p, ok := blk.(bot.Paragraph); ok {
+				for _, s := range p.Text {
+					switch s.Kind {
+					case bot.SpanPerson:
+						b.WriteString(bot.PersonLine(*s.Person))
+					case bot.SpanUser:
+						b.WriteString("@" + s.Text)
+					default:
+						b.WriteString(s.Text)
+					}
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestLink_AdminsLinkAnyone(t *testing.T) {
+	r, db := linkRouter(t)
+	ctx := context.Background()
+	tests := []struct {
+		platform, line, user string
+	}{
+		{bot.PlatformSlack, "link <@U0777|jane> jane@example.org", "Linked @U0777 to jane <jane@example.org>"},
+		{bot.PlatformSlack, "link zulip:42 zed@example.org", "Linked zulip:42 to <zed@example.org>"},
+	}
+	for _, tt := range tests {
+		resp := run(r, tt.platform, bot.Actor{UserID: "UADMIN", Name: "Admin"}, tt.line)
+		if resp.Outcome != "" {
+			t.Fatalf("%s: %s", tt.line, text(resp))
+		}
+		if !strings.Contains(text(resp), tt.user) {
+			t.Errorf("%s: %s", tt.line, text(resp))
+		}
+	}
+	p, err := db.PersonByChat(ctx, "slack", "U0777")
+	if err != nil || p.Email != "jane@example.org" || p.Name != "jane" {
+		t.Errorf("slack U0777: %+v, %v", p, err)
+	}
+	if p, err := db.PersonByChat(ctx, "zulip", "42"); err != nil || p.Email != "zed@example.org" {
+		t.Errorf("zulip 42: %+v, %v", p, err)
+	}
+	d, _ := db.Directory(ctx)
+	if got := d.LinkedPerson("slack", "U0777"); got == nil || got.Email != "jane@example.org" {
+		t.Errorf("the directory does not know the link: %+v", got)
+	}
+}
+
+func TestLink_UsersLinkThemselvesWithTheirPlatformEmail(t *testing.T) {
+	r, db := linkRouter(t)
+	ctx := context.Background()
+	// Zulip reports the delivery email; nobody in the directory has it yet.
+	me := bot.Actor{UserID: "42", Name: "Jane Doe", Email: "jane@example.org"}
+	if resp := run(r, bot.PlatformZulip, me, "link me jane@example.org"); resp.Outcome != "" {
+		t.Fatalf("link me: %s", text(resp))
+	}
+	if p, err := db.PersonByChat(ctx, "zulip", "42"); err != nil || p.Email != "jane@example.org" || p.Name != "Jane Doe" {
+		t.Errorf("linked %+v, %v", p, err)
+	}
+	// Another address, or another user: refused, nothing linked.
+	refusals := []struct {
+		actor bot.Actor
+		line  string
+		want  string
+	}{
+		{bot.Actor{UserID: "43", Name: "Sam", Email: "sam@example.org"}, "link me other@example.org", "only to the address your chat platform reports for you (sam@example.org)"},
+		{bot.Actor{UserID: "43", Name: "Sam", Email: "sam@example.org"}, "link @**Pat|44** sam@example.org", "Only an admin can link another user"},
+		{bot.Actor{UserID: "45", Name: "Noemail"}, "link me noemail@example.org", "does not tell me your email"},
+		{bot.Actor{UserID: "43", Name: "Sam", Email: "sam@example.org"}, "link me not-an-address", "not a valid email address"},
+		{bot.Actor{UserID: "43", Name: "Sam", Email: "sam@example.org"}, "link sam@example.org", "Whom, and which email address?"},
+	}
+	for _, tt := range refusals {
+		resp := run(r, bot.PlatformZulip, tt.actor, tt.line)
+		if resp.Outcome == "" || !strings.Contains(text(resp), tt.want) {
+			t.Errorf("%q: outcome %q, %s; want %q", tt.line, resp.Outcome, text(resp), tt.want)
+		}
+	}
+	for _, id := range []string{"43", "44", "45"} {
+		if _, err := db.PersonByChat(ctx, "zulip", id); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("zulip %s got linked: %v", id, err)
+		}
+	}
+}
+
+func TestLink_NamesTheRolesOfALinkedManager(t *testing.T) {
+	r, _ := linkRouter(t)
+	if r.Lookup("admin") == nil {
+		r.Register(adminCommand(nil))
+	}
+	if resp := run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN"}, "admin manager add 3GPP Jane Doe jane@example.org"); resp.Outcome != "" {
+		t.Fatalf("admin: %s", text(resp))
+	}
+	resp := run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN"}, "link <@U0777|jane> jane@example.org")
+	if got := text(resp); !strings.Contains(got, "Linked @U0777 to Jane Doe <jane@example.org>") ||
+		!strings.Contains(got, "IETF liaison manager for 3GPP") {
+		t.Errorf("reply:\n%s", got)
+	}
+}
