@@ -23,6 +23,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // reminders.timezone works without the system's zone files
 
 	"github.com/ietf-tools/liaisonbot/config"
 )
