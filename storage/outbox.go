@@ -229,6 +229,22 @@ func (db *DB) Release(ctx context.Context, id int64, owner string, next time.Tim
 	})
 }
 
+// ReleaseOwner gives back every row still leased to owner: a dispatcher
+// starting under the name of one that died (a restart) takes over its
+// claims at once instead of waiting for their leases to run out.
+func (db *DB) ReleaseOwner(ctx context.Context, owner string) (int, error) {
+	var n int64
+	err := db.write(ctx, "release claims", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_until = 0 WHERE claimed_by = ? AND status = 'pending' AND claimed_until > 0`, owner)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // MarkFailed parks the row as failed with its last error; later rows of its
 // stream go on.
 func (db *DB) MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error {

@@ -28,6 +28,7 @@ type Store interface {
 	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
 	MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error
 	Release(ctx context.Context, id int64, owner string, next time.Time) error
+	ReleaseOwner(ctx context.Context, owner string) (int, error)
 	Thread(ctx context.Context, statement int64, platform, channel string) (string, error)
 	Statement(ctx context.Context, id int64) (*bot.Statement, error)
 	EventsByID(ctx context.Context, ids []int64) ([]bot.Event, error)
@@ -39,7 +40,11 @@ type Store interface {
 type Dispatcher struct {
 	Store  Store
 	Chats  map[string]bot.Chat
-	Owner  string // unique per dispatcher: the lease holder's name
+	// Owner names the lease holder. It must differ between dispatchers that
+	// run at the same time, and should stay the same across restarts of one
+	// (serve uses the host and listen address): Run starts by taking back
+	// the claims its previous life left.
+	Owner  string
 	Now    func() time.Time
 	Logger *slog.Logger
 	// Location is the time zone of "today" in notices (deadlines).
@@ -92,7 +97,7 @@ func (d *Dispatcher) init() {
 			d.GiveUp = 48 * time.Hour
 		}
 		if d.Lease == 0 {
-			d.Lease = 2 * time.Minute
+			d.Lease = time.Minute
 		}
 		if d.Timeout == 0 {
 			d.Timeout = 30 * time.Second
@@ -132,6 +137,11 @@ func (d *Dispatcher) Wake() {
 // Timeout) before it returns.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	d.init()
+	if n, err := d.Store.ReleaseOwner(ctx, d.Owner); err != nil {
+		d.Logger.Warn("outbox: could not take back earlier claims (they expire with their lease)", "err", err)
+	} else if n > 0 {
+		d.Logger.Info("outbox: took back notices claimed before a restart", "count", n)
+	}
 	for {
 		n, err := d.RunOnce(ctx)
 		if ctx.Err() != nil {

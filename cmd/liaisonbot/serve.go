@@ -180,7 +180,9 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	db.SetNoticeConfig(storage.NoticeConfig{Platforms: platforms, LiaisonChannels: targets})
 	hostname, _ := os.Hostname()
 	d := &outbox.Dispatcher{
-		Store: db, Chats: s.chats, Owner: fmt.Sprintf("%s-%d-%d", hostname, os.Getpid(), time.Now().UnixNano()),
+		// Stable across restarts (so a restart takes back its claims at
+		// once), distinct between processes serving at the same time.
+		Store: db, Chats: s.chats, Owner: hostname + "|" + cfg.Addr + "|" + cfg.DB,
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
 		GiveUp: cfg.Outbox.GiveUp, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
