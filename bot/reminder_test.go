@@ -92,7 +92,7 @@ func TestDueReminders_CatchUpOnceAfterDowntime(t *testing.T) {
 }
 
 func TestDueReminders_Grid(t *testing.T) {
-	deadline := Date{2027, 1, 20} // a Wednesday
+	deadline := Date{2027, 1, 20}                   // a Wednesday
 	paris, err := time.LoadLocation("Europe/Paris") // time/tzdata is linked in: always there
 	if err != nil {
 		t.Fatal(err)

@@ -38,8 +38,8 @@ type Store interface {
 // Dispatcher delivers the outbox. One runs per process; several processes
 // may share a database (rows are leased, so no row is delivered by two).
 type Dispatcher struct {
-	Store  Store
-	Chats  map[string]bot.Chat
+	Store Store
+	Chats map[string]bot.Chat
 	// Owner names the lease holder. It must differ between dispatchers that
 	// run at the same time, and should stay the same across restarts of one
 	// (serve uses the host and listen address): Run starts by taking back
