@@ -561,6 +561,11 @@ func (a *adminCall) person(ctx context.Context, role bot.Role, add bool) (*bot.R
 		switch {
 		case role == bot.RoleManager:
 			n.Managers = append(n.Managers, p)
+			// An appointed IETF liaison manager is what makes a
+			// relationship formal (RFC 4052).
+			if n.Relationship == bot.RelNone {
+				n.Relationship = bot.RelFormal
+			}
 		case set:
 			n.Contacts = []bot.Person{p}
 		default:

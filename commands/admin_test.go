@@ -21,28 +21,17 @@ func renderResp(r *bot.Response) string { return console.Render(r.Messages) }
 // repeats the essentials as Slack and Zulip users. A platform harness can
 // reuse them by replacing do().
 
-// adminHarness is the commands harness with admin, link and "orgs history"
-// available (registered here until New registers them).
+// adminHarness is the commands harness (admin, link and "orgs history"
+// are registered by commands.New).
 func adminHarness(t *testing.T) *harness {
 	t.Helper()
-	h := newHarness(t)
-	if h.router.Lookup("admin") == nil {
-		h.router.Register(commands.ExportAdminCommand(nil))
-	}
-	if h.router.Lookup("link") == nil {
-		h.router.Register(commands.ExportLinkCommand())
-	}
-	h.router.Register(&commands.Definition{Name: "orgs-history", Usage: "orgs history [org]",
-		Run: func(ctx context.Context, c *commands.Call) (*bot.Response, error) {
-			return commands.ExportRunOrgsHistory(ctx, c, c.Args)
-		}})
-	return h
+	return newHarness(t)
 }
 
 // history runs "orgs history …".
 func (h *harness) history(a bot.Actor, args string) string {
 	h.t.Helper()
-	return h.do(a, "orgs-history "+args)
+	return h.do(a, "orgs history "+args)
 }
 
 // export is the directory as its file: what an edit changes (chat links,
@@ -162,6 +151,11 @@ func TestAdmin_ManagersContactsCoordinators(t *testing.T) {
 		"when the Datatracker lists liaison managers for it, the directory sync replaces these")
 	// A multi-word organization without quotes.
 	h.mustChange(admin, "admin manager add 3GPP CT Kim Lee kim@example.org")
+	// A manager makes a relationship formal: an organization added by hand
+	// routes to its new manager, not to the coordinators.
+	h.mustChange(admin, "admin org add ACME Acme Standards Organization")
+	h.mustChange(admin, "admin manager add ACME Ann Acme ann@example.org")
+	mustContain(t, h.do(admin, "contact acme"), "formal liaison relationship", "Sending to ACME (outgoing): contact Ann Acme <ann@example.org>")
 	if m := h.org("3GPP CT").Managers; len(m) != 1 || m[0].Name != "Kim Lee" {
 		t.Errorf("3GPP CT managers %+v", m)
 	}
@@ -313,11 +307,11 @@ func TestOrgsHistory(t *testing.T) {
 	// A removed organization's history is still there, by its acronym.
 	h.mustChange(admin, "admin org remove ACME-SO")
 	mustContain(t, h.history(admin, "ACME-SO"), "removed: Acme Standards (ACME-SO)")
-	resp := h.resp(admin, "orgs-history zzzqqq")
+	resp := h.resp(admin, "orgs history zzzqqq")
 	if resp.Outcome != bot.ENOTFOUND {
 		t.Errorf("unknown organization: outcome %q", resp.Outcome)
 	}
-	if resp := h.resp(admin, "orgs-history 3GPP page x"); resp.Outcome != bot.EINVALID {
+	if resp := h.resp(admin, "orgs history 3GPP page x"); resp.Outcome != bot.EINVALID {
 		t.Errorf("bad page: outcome %q", resp.Outcome)
 	}
 }
