@@ -197,7 +197,14 @@ type FormEnv struct {
 	Dir   *Directory // organizations are resolved through its matcher
 	// Statement looks up a statement for the "related" field.
 	Statement func(id int64) (*Statement, error)
+	// IETFGroup, if set, says whether an acronym is one of the IETF's
+	// active groups (known) and whether the list is available at all
+	// (listed: the directory sync fills it from the Datatracker).
+	IETFGroup func(acronym string) (known, listed bool)
 }
+
+// SyncKeyIETFGroups is where the directory sync keeps the IETF's groups.
+const SyncKeyIETFGroups = "directory.ietf_groups"
 
 // groupShape is an IETF-side group: IETF, IAB, IESG, an area or a WG
 // acronym (letters, digits and hyphens, starting with a letter).
@@ -267,6 +274,11 @@ func ValidateField(key string, v map[string]string, env FormEnv) (norm string, m
 		g, ok := NormalizeGroup(val)
 		if !ok {
 			return "", "give the IETF side as IETF, IAB, IESG, an area or a working group acronym (letters, digits and hyphens, like opsawg).", nil
+		}
+		if _, special := specialGroups[strings.ToLower(g)]; !special && env.IETFGroup != nil {
+			if known, listed := env.IETFGroup(g); listed && !known {
+				return "", fmt.Sprintf("“%s” is not an active IETF group in the Datatracker: check the acronym (a working group like opsawg, an area like ops, or IETF, IAB, IESG).", g), nil
+			}
 		}
 		return g, "", nil
 	case FTitle:

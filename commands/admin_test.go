@@ -342,3 +342,18 @@ var (
 	_ commands.DirectoryEditor  = (*storage.DB)(nil)
 	_ commands.DirectoryHistory = (*storage.DB)(nil)
 )
+
+func TestSubmit_IETFGroupCheckedAgainstTheDatatrackersGroups(t *testing.T) {
+	h := newHarness(t)
+	sub := `submit from=%s to=3GPP purpose=info title="T" body=x`
+	// Before any directory sync: any acronym of the right shape.
+	mustContain(t, h.do(as(""), fmt.Sprintf(sub, "nosuchwg")), "Submitted LS-1")
+	if err := h.db.SetSyncState(context.Background(), bot.SyncKeyIETFGroups, `["ccamp","opsawg","ops"]`); err != nil {
+		t.Fatal(err)
+	}
+	out := h.do(as(""), fmt.Sprintf(sub, "nosuchwg"))
+	mustContain(t, out, "“nosuchwg” is not an active IETF group in the Datatracker")
+	h.do(as(""), "cancel")
+	mustContain(t, h.do(as(""), fmt.Sprintf(sub, "opsawg")), "Submitted LS-2")
+	mustContain(t, h.do(as(""), fmt.Sprintf(sub, "IAB")), "Submitted LS-3")
+}

@@ -7,11 +7,13 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
@@ -74,6 +76,44 @@ type Router struct {
 
 	defs  []*Definition
 	index map[string]*Definition
+
+	groupsMu  sync.Mutex
+	groupsRaw string          // the stored list, as last read
+	groups    map[string]bool // parsed
+}
+
+// syncStateReader is the store's key/value state (storage.DB has it).
+type syncStateReader interface {
+	SyncState(ctx context.Context, key string) (string, error)
+}
+
+// ietfGroups returns the check of the IETF side against the groups the
+// directory sync read from the Datatracker (nil when the store keeps none).
+func (r *Router) ietfGroups(ctx context.Context) func(string) (bool, bool) {
+	st, ok := r.Store.(syncStateReader)
+	if !ok {
+		return nil
+	}
+	raw, err := st.SyncState(ctx, bot.SyncKeyIETFGroups)
+	if err != nil || raw == "" {
+		return nil
+	}
+	r.groupsMu.Lock()
+	defer r.groupsMu.Unlock()
+	if raw != r.groupsRaw {
+		var list []string
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			r.Logger.Warn("unreadable IETF group list; not checking groups", "err", err)
+			return nil
+		}
+		r.groups = make(map[string]bool, len(list))
+		for _, g := range list {
+			r.groups[strings.ToLower(g)] = true
+		}
+		r.groupsRaw = raw
+	}
+	groups := r.groups
+	return func(g string) (bool, bool) { return groups[strings.ToLower(g)], len(groups) > 0 }
 }
 
 // New returns a router with every command registered.

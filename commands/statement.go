@@ -170,6 +170,7 @@ func (c *Call) formEnv(ctx context.Context, d *bot.Directory) bot.FormEnv {
 		Statement: func(id int64) (*bot.Statement, error) {
 			return c.r.Store.Statement(ctx, id)
 		},
+		IETFGroup: c.r.ietfGroups(ctx),
 	}
 }
 

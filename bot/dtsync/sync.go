@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +28,34 @@ const (
 	KeyDirectoryAcronyms = "directory.datatracker_acronyms"
 	// KeyDirectorySynced is when the directory was last synced (RFC 3339).
 	KeyDirectorySynced = "directory.synced_at"
+	// KeyIETFGroups lists the acronyms of the IETF's own active groups
+	// (working groups, areas, the IAB …) at the last directory sync (JSON):
+	// the statement form checks the IETF side against it.
+	KeyIETFGroups = bot.SyncKeyIETFGroups
 )
+
+// IETFGroupTypes are the Datatracker group types that can send or receive
+// a liaison statement on the IETF's side.
+var IETFGroupTypes = []string{"ietf", "iab", "iesg", "irtf", "area", "wg", "rg", "ag", "rag", "dir", "review", "team", "program"}
+
+// ietfGroups fetches the acronyms of the active IETF-side groups.
+func (s *Syncer) ietfGroups(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, t := range IETFGroupTypes {
+		groups, err := s.Client.Groups(ctx, url.Values{"type": {t}})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			switch g.State {
+			case "active", "bof", "proposed":
+				out = append(out, strings.ToLower(g.Acronym))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
 
 // By is what the directory's history records as the author of a sync.
 const By = "Datatracker sync"
@@ -144,6 +172,14 @@ func (s *Syncer) SyncDirectory(ctx context.Context, dryRun bool) (*bot.Directory
 	state := map[string]string{
 		KeyDirectoryAcronyms: string(acronyms),
 		KeyDirectorySynced:   snap.FetchedAt.UTC().Format(time.RFC3339),
+	}
+	// The IETF's own groups, for the statement form. Not fatal: without
+	// them the form accepts any acronym of the right shape, as before.
+	if groups, err := s.ietfGroups(ctx); err != nil {
+		s.logger().Warn("dtsync: could not read the IETF's groups; the statement form keeps the previous list", "err", err)
+	} else if len(groups) > 0 {
+		buf, _ := json.Marshal(groups)
+		state[KeyIETFGroups] = string(buf)
 	}
 	edit := func(cur *bot.Directory) (*bot.Directory, error) {
 		return MergeDirectory(cur, snap, snap.FetchedAt.UTC(), prev), nil

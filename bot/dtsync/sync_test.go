@@ -174,6 +174,10 @@ func TestSyncDirectory_FirstSyncCreatesTheDirectory(t *testing.T) {
 	if f.state(dtsync.KeyDirectoryAcronyms) == "" {
 		t.Errorf("the groups' acronyms were not kept for the next sync")
 	}
+	// The IETF's own groups are kept for the statement form.
+	if g := f.state(dtsync.KeyIETFGroups); g != `["ccamp","iab","iesg"]` {
+		t.Errorf("IETF groups kept: %s", g)
+	}
 }
 
 func TestSyncDirectory_SecondSyncShowsExactlyTheChanges(t *testing.T) {
