@@ -59,6 +59,11 @@ type Dispatcher struct {
 	// delivery and must be well under it.
 	Lease   time.Duration
 	Timeout time.Duration
+	// Grace bounds a delivery still in flight when Run's context ends
+	// (shutdown): it may finish within Grace, then it is abandoned (and,
+	// if the platform took it, may be sent again by the next run: the same
+	// window as a crash).
+	Grace time.Duration
 	// Batch is how many rows one cycle claims; Workers how many channels
 	// are served at once.
 	Batch   int
@@ -101,6 +106,9 @@ func (d *Dispatcher) init() {
 		}
 		if d.Timeout == 0 {
 			d.Timeout = 30 * time.Second
+		}
+		if d.Grace == 0 {
+			d.Grace = 5 * time.Second
 		}
 		if d.Batch == 0 {
 			d.Batch = 50
@@ -323,7 +331,12 @@ func (d *Dispatcher) deliver(ctx context.Context, it bot.OutboxItem) {
 		return
 	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(d.Grace, cancel)
+		context.AfterFunc(dctx, func() { t.Stop() })
+	})
 	res, err := chat.Deliver(dctx, del)
+	stop()
 	cancel()
 	if err != nil {
 		d.fail(ctx, log, it, bot.AsDeliveryError(err))

@@ -371,3 +371,35 @@ func TestDispatcher_PacePerChannel(t *testing.T) {
 		}
 	}
 }
+
+// blockingChat never answers until its context ends.
+type blockingChat struct{ started chan struct{} }
+
+func (b *blockingChat) Platform() string { return "slack" }
+func (b *blockingChat) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, error) {
+	close(b.started)
+	<-ctx.Done()
+	return bot.Delivered{}, &bot.DeliveryError{Code: "timeout", Err: ctx.Err()}
+}
+
+func TestDispatcher_ShutdownAbandonsAHungDeliveryAfterGrace(t *testing.T) {
+	e := newEnv(t, "slack")
+	e.submit("Hung")
+	chat := &blockingChat{started: make(chan struct{})}
+	d := &outbox.Dispatcher{Store: e.db, Chats: map[string]bot.Chat{"slack": chat}, Now: e.clock.Now,
+		Logger: slog.New(slog.DiscardHandler), Timeout: time.Hour, Grace: 20 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	<-chat.started
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return: a hung delivery held the shutdown")
+	}
+	// The notice is still there for the next run.
+	if st, _ := e.db.OutboxStats(context.Background(), e.clock.Now()); st.Pending != 1 {
+		t.Fatalf("outbox %+v, want the notice still pending", st)
+	}
+}

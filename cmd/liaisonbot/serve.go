@@ -186,6 +186,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
 		GiveUp: cfg.Outbox.GiveUp, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
+		Grace: cfg.ShutdownTimeout / 3,
 	}
 	db.OnNotice = d.Wake
 	s.runners = append(s.runners, runner{"outbox dispatcher", d.Run})
@@ -316,6 +317,10 @@ func (s *server) run(ctx context.Context) error {
 	s.accepting.Store(false)
 	sctx, cancel := context.WithTimeout(context.Background(), s.g.cfg.ShutdownTimeout)
 	defer cancel()
+	// The loops stop first: they take no new work, and what they have in
+	// hand finishes within the dispatcher's grace. Notices written by the
+	// requests still in flight wait in the outbox for the next start.
+	stopLoops()
 	if err := s.http.Shutdown(sctx); err != nil {
 		s.g.logger.Warn("http shutdown", "err", err)
 	}
@@ -325,8 +330,9 @@ func (s *server) run(ctx context.Context) error {
 			s.g.logger.Warn("adapter shutdown", "err", err)
 		}
 	}
-	stopLoops()
-	waitTimeout(&loops, sctx)
+	if !waitTimeout(&loops, sctx) {
+		s.g.logger.Warn("shutdown: background work still running at the deadline")
+	}
 	if err := s.db.Close(); err != nil {
 		s.g.logger.Warn("closing the database", "err", err)
 	}
@@ -334,12 +340,15 @@ func (s *server) run(ctx context.Context) error {
 	return runErr
 }
 
-func waitTimeout(wg *sync.WaitGroup, ctx context.Context) {
+// waitTimeout waits for wg until ctx ends; it reports whether wg finished.
+func waitTimeout(wg *sync.WaitGroup, ctx context.Context) bool {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		return true
 	case <-ctx.Done():
+		return false
 	}
 }
 
