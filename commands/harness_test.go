@@ -61,15 +61,6 @@ func (h *harness) resp(a bot.Actor, line string) *bot.Response {
 	return h.router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Actor: a, Channel: bot.Channel{DM: true}, Text: line})
 }
 
-func (h *harness) statement(id int64) *bot.Statement {
-	h.t.Helper()
-	s, err := h.db.Statement(context.Background(), id)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return s
-}
-
 func mustContain(t testing.TB, got string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {

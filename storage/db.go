@@ -243,9 +243,3 @@ func IsBusy(err error) bool {
 	}
 	return err != nil && strings.Contains(err.Error(), "database is locked")
 }
-
-// isUnique reports whether err is a UNIQUE constraint violation.
-func isUnique(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
-}

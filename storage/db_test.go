@@ -13,7 +13,14 @@ import (
 // when the test ends.
 func MustOpenDB(tb testing.TB) *DB {
 	tb.Helper()
-	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"))
+	return MustOpenDBAt(tb, filepath.Join(tb.TempDir(), "test.db"))
+}
+
+// MustOpenDBAt opens the database file at path (tests that reopen one),
+// closed when the test ends.
+func MustOpenDBAt(tb testing.TB, path string) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}

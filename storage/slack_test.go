@@ -10,19 +10,9 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-func openSlackTestDB(tb testing.TB, path string) *DB {
-	tb.Helper()
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestSeenSlackEvent_SecondDeliveryIsSeen(t *testing.T) {
 	ctx := context.Background()
-	db := openSlackTestDB(t, filepath.Join(t.TempDir(), "s.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "s.db"))
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	seen, err := db.SeenSlackEvent(ctx, "Ev1", at)
 	if err != nil || seen {
@@ -50,7 +40,7 @@ func TestSeenSlackEvent_SurvivesReopen(t *testing.T) {
 		t.Fatalf("first delivery: seen=%v err=%v", seen, err)
 	}
 	db.Close()
-	db = openSlackTestDB(t, path)
+	db = MustOpenDBAt(t, path)
 	if seen, err := db.SeenSlackEvent(ctx, "Ev1", at.Add(5*time.Minute)); err != nil || !seen {
 		t.Fatalf("retry after restart: seen=%v err=%v, want true", seen, err)
 	}
@@ -58,7 +48,7 @@ func TestSeenSlackEvent_SurvivesReopen(t *testing.T) {
 
 func TestSeenSlackEvent_ConcurrentDeliveriesSeeOneFirst(t *testing.T) {
 	ctx := context.Background()
-	db := openSlackTestDB(t, filepath.Join(t.TempDir(), "s.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "s.db"))
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	const n = 16
 	var wg sync.WaitGroup
@@ -86,7 +76,7 @@ func TestSeenSlackEvent_ConcurrentDeliveriesSeeOneFirst(t *testing.T) {
 
 func TestSeenSlackEvent_PrunesOldIDs(t *testing.T) {
 	ctx := context.Background()
-	db := openSlackTestDB(t, filepath.Join(t.TempDir(), "s.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "s.db"))
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	if _, err := db.SeenSlackEvent(ctx, "EvOld", at); err != nil {
 		t.Fatal(err)
@@ -105,7 +95,7 @@ func TestSeenSlackEvent_PrunesOldIDs(t *testing.T) {
 
 func TestForgetSlackEvent_LetsTheRetryThrough(t *testing.T) {
 	ctx := context.Background()
-	db := openSlackTestDB(t, filepath.Join(t.TempDir(), "s.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "s.db"))
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	if _, err := db.SeenSlackEvent(ctx, "Ev1", at); err != nil {
 		t.Fatal(err)
@@ -120,7 +110,7 @@ func TestForgetSlackEvent_LetsTheRetryThrough(t *testing.T) {
 
 func TestSlackUser_CacheRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db := openSlackTestDB(t, filepath.Join(t.TempDir(), "s.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "s.db"))
 	if _, _, _, err := db.SlackUser(ctx, "U1"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("uncached user: err=%v, want ENOTFOUND", err)
 	}
@@ -142,7 +132,7 @@ func TestSlackUser_CacheRoundTrip(t *testing.T) {
 
 func TestSlackUserByEmail_CachesHitsAndMisses(t *testing.T) {
 	ctx := context.Background()
-	db := openSlackTestDB(t, filepath.Join(t.TempDir(), "s.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "s.db"))
 	if _, _, err := db.SlackUserByEmail(ctx, "a@example.org"); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("never looked up: err=%v, want ENOTFOUND", err)
 	}

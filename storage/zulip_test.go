@@ -9,19 +9,9 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-func openZulipTestDB(tb testing.TB, path string) *DB {
-	tb.Helper()
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestZulipUser_SaveAndRead(t *testing.T) {
 	ctx := context.Background()
-	db := openZulipTestDB(t, filepath.Join(t.TempDir(), "z.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "z.db"))
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	if _, _, _, _, _, err := db.ZulipUser(ctx, 42); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("uncached user: err = %v, want ENOTFOUND", err)
@@ -51,7 +41,7 @@ func TestZulipUser_SaveAndRead(t *testing.T) {
 }
 
 func TestZulipUser_RejectsBadID(t *testing.T) {
-	db := openZulipTestDB(t, filepath.Join(t.TempDir(), "z.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "z.db"))
 	if err := db.SaveZulipUser(context.Background(), 0, "a@b.c", "", "", false, time.Now()); bot.ErrorCode(err) != bot.EINVALID {
 		t.Fatalf("err = %v, want EINVALID", err)
 	}
@@ -59,7 +49,7 @@ func TestZulipUser_RejectsBadID(t *testing.T) {
 
 func TestZulipUserByEmail_RealEmailWinsAndCaseIsIgnored(t *testing.T) {
 	ctx := context.Background()
-	db := openZulipTestDB(t, filepath.Join(t.TempDir(), "z.db"))
+	db := MustOpenDBAt(t, filepath.Join(t.TempDir(), "z.db"))
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	// User 7's API email is another user's real address (visibility
 	// "everyone" on one, restricted on the other): the real email wins.
@@ -99,7 +89,7 @@ func TestZulipUser_SurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db = openZulipTestDB(t, path)
+	db = MustOpenDBAt(t, path)
 	if _, _, name, _, _, err := db.ZulipUser(ctx, 9); err != nil || name != "Nine" {
 		t.Fatalf("after reopen: %q %v", name, err)
 	}

@@ -8,9 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
-	"strings"
 )
 
 // form holds a request's parameters and which of them were read, so that
@@ -214,9 +212,4 @@ func allStrings(list []any) ([]string, bool) {
 		out = append(out, s)
 	}
 	return out, true
-}
-
-// containsFold reports whether list holds s, ignoring case.
-func containsFold(list []string, s string) bool {
-	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
