@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/zulip"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/config"
@@ -56,5 +57,40 @@ func newRouter(g *globals, db *storage.DB) *commands.Router {
 	r := commands.New(db, g.logger)
 	r.Version = Version()
 	r.Admins = g.cfg.AdminSet()
+	r.Location = g.cfg.Reminders.Location()
 	return r
+}
+
+// noticeConfig is where changes are announced: the configured platforms
+// and their liaison channels, as serve sets them up.
+func noticeConfig(cfg *config.Config) storage.NoticeConfig {
+	var nc storage.NoticeConfig
+	if cfg.Slack.Enabled() {
+		nc.Platforms = append(nc.Platforms, bot.PlatformSlack)
+		if cfg.Slack.Channel != "" {
+			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformSlack, Channel: cfg.Slack.Channel})
+		}
+	}
+	if cfg.Zulip.Queue() {
+		nc.Platforms = append(nc.Platforms, bot.PlatformZulip)
+		if cfg.Zulip.Stream != "" {
+			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformZulip, Channel: cfg.Zulip.Stream})
+		}
+	}
+	return nc
+}
+
+// wireNotices makes a change made through the router queue the notices a
+// change made in chat queues: the store writes outbox rows for the
+// configured platforms and liaison channels (which serve's dispatcher
+// delivers, from whichever process wrote them), and nudges and reminders
+// know where people's messages go.
+func wireNotices(cfg *config.Config, r *commands.Router, db *storage.DB) {
+	nc := noticeConfig(cfg)
+	liaison := map[string]string{}
+	for _, t := range nc.LiaisonChannels {
+		liaison[t.Platform] = t.Channel
+	}
+	r.Platforms, r.Liaison = nc.Platforms, liaison
+	db.SetNoticeConfig(nc)
 }

@@ -23,6 +23,9 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErr("console: unexpected argument %q (commands come on standard input)", fs.Arg(0))
 	}
+	if err := loadZuliprc(g.cfg); err != nil {
+		return err
+	}
 	if err := g.cfg.Validate(); err != nil {
 		return fmt.Errorf("configuration is invalid:\n%w", err)
 	}
@@ -31,8 +34,12 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer db.Close()
+	router := newRouter(g, db)
+	// A change made here is announced as one made in chat: the outbox rows
+	// it writes wait for a running serve's dispatcher.
+	wireNotices(g.cfg, router, db)
 	c := &console.Console{
-		Handler: newRouter(g, db),
+		Handler: router,
 		In:      g.env.Stdin,
 		Out:     g.env.Stdout,
 		Actor:   console.LocalActor(),

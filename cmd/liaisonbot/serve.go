@@ -88,11 +88,11 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		return nil, err
 	}
 	router.Syncer = syncer
-	router.Location = cfg.Reminders.Location()
 	router.Observe = s.metrics.observeCommand
-	liaison := map[string]string{}
-	var targets []bot.Target
-	var platforms []string
+	// The platforms that deliver notices and their liaison channels, as
+	// every process writing to this database sees them.
+	wireNotices(cfg, router, db)
+	platforms, liaison := router.Platforms, router.Liaison
 
 	if cfg.Slack.Enabled() {
 		sa, err := slack.New(slack.Config{
@@ -118,11 +118,6 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		}
 		s.shutdowns = append(s.shutdowns, sa.Shutdown)
 		s.chats[bot.PlatformSlack] = sa
-		platforms = append(platforms, bot.PlatformSlack)
-		if cfg.Slack.Channel != "" {
-			liaison[bot.PlatformSlack] = cfg.Slack.Channel
-			targets = append(targets, bot.Target{Platform: bot.PlatformSlack, Channel: cfg.Slack.Channel})
-		}
 		s.health = append(s.health, cachedCheck("slack", func(ctx context.Context) error {
 			_, err := api.AuthTestContext(ctx)
 			return err
@@ -154,11 +149,6 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		if zc != nil {
 			s.runners = append(s.runners, runner{"zulip event queue", za.Run})
 			s.chats[bot.PlatformZulip] = za
-			platforms = append(platforms, bot.PlatformZulip)
-			if cfg.Zulip.Stream != "" {
-				liaison[bot.PlatformZulip] = cfg.Zulip.Stream
-				targets = append(targets, bot.Target{Platform: bot.PlatformZulip, Channel: cfg.Zulip.Stream})
-			}
 			modes = append(modes, "queue")
 			s.health = append(s.health, cachedCheck("zulip", func(ctx context.Context) error {
 				_, err := zc.GetOwnUser(ctx)
@@ -176,8 +166,6 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		g.logger.Warn("no chat platform is configured: serving only /healthz and /metrics (set SLACK_BOT_TOKEN or ZULIP_SITE/ZULIP_EMAIL/ZULIP_API_KEY)")
 	}
 
-	router.Platforms, router.Liaison = platforms, liaison
-	db.SetNoticeConfig(storage.NoticeConfig{Platforms: platforms, LiaisonChannels: targets})
 	hostname, _ := os.Hostname()
 	d := &outbox.Dispatcher{
 		// Stable across restarts (so a restart takes back its claims at

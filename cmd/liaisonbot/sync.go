@@ -9,7 +9,6 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/datatracker"
 	"github.com/ietf-tools/liaisonbot/bot/dtsync"
-	"github.com/ietf-tools/liaisonbot/config"
 	"github.com/ietf-tools/liaisonbot/storage"
 )
 
@@ -37,25 +36,6 @@ var newDatatrackerClient = func(g *globals) (*datatracker.Client, error) {
 		return nil, fmt.Errorf("LIAISONBOT_DATATRACKER_URL: %w", err)
 	}
 	return c, nil
-}
-
-// noticeConfig is where changes are announced: the configured platforms
-// and their liaison channels, as serve sets them up.
-func noticeConfig(cfg *config.Config) storage.NoticeConfig {
-	var nc storage.NoticeConfig
-	if cfg.Slack.Enabled() {
-		nc.Platforms = append(nc.Platforms, bot.PlatformSlack)
-		if cfg.Slack.Channel != "" {
-			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformSlack, Channel: cfg.Slack.Channel})
-		}
-	}
-	if cfg.Zulip.Queue() {
-		nc.Platforms = append(nc.Platforms, bot.PlatformZulip)
-		if cfg.Zulip.Stream != "" {
-			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformZulip, Channel: cfg.Zulip.Stream})
-		}
-	}
-	return nc
 }
 
 // newSyncer is the syncer on the store, reading the configured Datatracker.
@@ -132,6 +112,9 @@ func runStatements(ctx context.Context, g *globals, args []string) error {
 	defer db.Close()
 	// Changes are announced as "serve" would: its dispatcher delivers the
 	// outbox rows this writes.
+	if err := loadZuliprc(g.cfg); err != nil {
+		return err
+	}
 	db.SetNoticeConfig(noticeConfig(g.cfg))
 	s, err := newSyncer(g, db)
 	if err != nil {
