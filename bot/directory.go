@@ -150,7 +150,7 @@ func (d *Directory) PersonWithEmail(email string) *Person {
 	d.emailOnce.Do(func() {
 		d.byEmail = map[string]*Person{}
 		add := func(p *Person) {
-			if k := strings.ToLower(p.Email); k != "" && d.byEmail[k] == nil {
+			if k := EmailKey(p.Email); k != "" && d.byEmail[k] == nil {
 				d.byEmail[k] = p
 			}
 		}
@@ -168,7 +168,7 @@ func (d *Directory) PersonWithEmail(email string) *Person {
 			}
 		}
 	})
-	return d.byEmail[strings.ToLower(email)]
+	return d.byEmail[EmailKey(email)]
 }
 
 // Default addresses, from the IETF's liaison page.
@@ -219,7 +219,7 @@ func (d *Directory) ManagingOrg(o *Organization) *Organization {
 		if len(o.Managers) > 0 {
 			return o
 		}
-		if o.Parent == "" {
+		if o.Parent == "" || d == nil {
 			return nil
 		}
 		o = d.OrgByAcronym(o.Parent)
@@ -242,7 +242,18 @@ func (d *Directory) IsCoordinator(email string) bool {
 		return false
 	}
 	for _, p := range d.Coordinators.People {
-		if strings.EqualFold(p.Email, email) {
+		if SameEmail(p.Email, email) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsManager reports whether the email belongs to an IETF liaison manager
+// for any organization.
+func (d *Directory) IsManager(email string) bool {
+	for _, o := range d.Orgs {
+		if hasEmail(o.Managers, email) {
 			return true
 		}
 	}
@@ -271,4 +282,40 @@ func ValidEmail(s string) bool {
 	}
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && strings.Contains(s[at+1:], ".")
+}
+
+// Clean removes the Invisible characters from every text of the directory:
+// organization acronyms, names, aliases and notes, people's names, titles
+// and addresses, and where each fact comes from. The directory import, the
+// admin commands and the Datatracker sync all store through it.
+func (d *Directory) Clean() {
+	for _, p := range []*string{&d.ManagersEmail, &d.StatementsEmail, &d.Coordinators.Email} {
+		*p = StripInvisible(*p)
+	}
+	cleanProvenance(&d.Coordinators.Provenance)
+	cleanPeople(d.Coordinators.People)
+	for _, o := range d.Orgs {
+		for _, p := range []*string{&o.Acronym, &o.Name, &o.Reference, &o.URL, &o.Parent} {
+			*p = StripInvisible(*p)
+		}
+		stripAll(o.Aliases)
+		stripAll(o.Notes)
+		stripAll(o.CC)
+		cleanProvenance(&o.Provenance)
+		cleanPeople(o.Managers)
+		cleanPeople(o.Contacts)
+		cleanPeople(o.Approvers)
+	}
+}
+
+func cleanPeople(ps []Person) {
+	for i := range ps {
+		p := &ps[i]
+		p.Name, p.Email, p.Title = StripInvisible(p.Name), StripInvisible(p.Email), StripInvisible(p.Title)
+		cleanProvenance(&p.Provenance)
+	}
+}
+
+func cleanProvenance(p *Provenance) {
+	p.Source, p.By = StripInvisible(p.Source), StripInvisible(p.By)
 }

@@ -230,6 +230,9 @@ func NormalizeGroup(s string) (string, bool) {
 // answer was ambiguous and the user should pick one.
 func ValidateField(key string, v map[string]string, env FormEnv) (norm string, msg string, choices []Choice) {
 	raw := v[key]
+	if key != FBody {
+		raw = StripInvisible(raw)
+	}
 	val := strings.TrimSpace(raw)
 	f := FormFieldByKey(key)
 	if f == nil {

@@ -117,8 +117,9 @@ type slot struct {
 // once when it is back, unless a later one supersedes it. Snoozed days get
 // no reminders, except the escalation to the coordinators, which is sent
 // once when the statement is overdue long enough and still awaits action.
-// For Information statements get no deadline reminders; dead and
-// action-taken statements get none.
+// For Information statements and incoming statements still pending (not
+// yet recorded by someone whose word records them) get no deadline
+// reminders; dead and action-taken statements get none.
 func DueReminders(s *Statement, history []Event, now time.Time, sch Schedule) []Reminder {
 	if s.State == StateDead {
 		return nil
@@ -130,7 +131,8 @@ func DueReminders(s *Statement, history []Event, now time.Time, sch Schedule) []
 		}
 	}
 	var out []Reminder
-	if !s.Deadline.IsZero() && !s.ActionTaken && s.Purpose != PurposeInfo {
+	awaitingRecord := s.Direction == Incoming && s.State == StatePending
+	if !s.Deadline.IsZero() && !s.ActionTaken && s.Purpose != PurposeInfo && !awaitingRecord {
 		series := deadlineSeries(s.Deadline, sch)
 		if r, ok := latestDue(series, now, s.SnoozedUntil); ok && !sent[r.Key()] {
 			out = append(out, r)

@@ -182,3 +182,32 @@ func TestReminder_Subjects(t *testing.T) {
 		}
 	}
 }
+
+// An incoming statement that waits to be recorded (pending) has no
+// deadline yet as far as anyone is concerned: no reminders until it is
+// approved, and then the series it is due.
+func TestDueReminders_PendingIncomingGetsNone(t *testing.T) {
+	deadline := Date{2027, 1, 20}
+	sch := DefaultSchedule()
+	s := deadlineStatement(deadline)
+	s.State = StatePending
+	start := deadline.Time(time.UTC).AddDate(0, 0, -20)
+	end := deadline.Time(time.UTC).AddDate(0, 0, 20)
+	if got := walk(s, sch, start, end, time.Hour, 0); len(got) != 0 {
+		t.Fatalf("a pending incoming statement was reminded: %v", got)
+	}
+	// Approved (recorded) a day before the deadline: today's catch-up only.
+	s.State = StatePosted
+	now := deadline.AddDays(-1).Time(time.UTC).Add(10 * time.Hour)
+	got := DueReminders(s, nil, now, sch)
+	if len(got) != 1 || got[0].Key() != "before:2027-01-19" {
+		t.Fatalf("after approval: %+v, want the day-before reminder", got)
+	}
+	// A pending outgoing statement with a deadline is still reminded (its
+	// approvers are the ones who must hurry).
+	out := deadlineStatement(deadline)
+	out.State, out.Direction = StatePending, Outgoing
+	if got := DueReminders(out, nil, now, sch); len(got) == 0 {
+		t.Fatal("a pending outgoing statement lost its deadline reminders")
+	}
+}

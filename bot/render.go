@@ -59,6 +59,9 @@ func NextMoves(s *Statement, withReply bool) []Button {
 		case MoveApprove:
 			out = append(out, Button{Label: "Approve", Command: "approve " + ref, Style: StylePrimary})
 		case MovePost:
+			if s.Direction == Incoming && s.State == StatePending {
+				continue // "Approve" records it
+			}
 			out = append(out, Button{Label: "Mark posted", Command: "post " + ref})
 		case MoveTaken:
 			out = append(out, Button{Label: "Action taken", Command: "taken " + ref, Style: StylePrimary})

@@ -245,3 +245,16 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = x
 	return nil
 }
+
+// CleanStatement removes the Invisible characters from the statement's
+// one-line texts: its title, the names of both sides, the submitter's name,
+// the identifiers, the contacts and the attachments. The body is left as
+// written (right-to-left text may need its marks).
+func CleanStatement(s *Statement) {
+	for _, p := range []*string{&s.Title, &s.From, &s.To, &s.SubmitterName, &s.Identifiers} {
+		*p = StripInvisible(*p)
+	}
+	for _, xs := range [][]string{s.Attachments, s.ResponseContacts, s.TechnicalContacts, s.ToContacts, s.CC} {
+		stripAll(xs)
+	}
+}

@@ -62,3 +62,40 @@ func SplitWords(s string) []string {
 	}
 	return out
 }
+
+// Invisible reports whether r is a character that changes how text around
+// it is shown without being seen itself: the bidirectional controls
+// (U+202A–U+202E, U+2066–U+2069), the directional marks (U+200E, U+200F,
+// U+061C) and the zero-width characters (U+200B–U+200D, U+2060, U+FEFF).
+// "abc\u202egnp.exe" shows as "abcexe.png".
+func Invisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == 0x2060, r == 0xFEFF, r == 0x061C:
+		return true
+	}
+	return false
+}
+
+// StripInvisible removes the Invisible characters from s. Titles, names
+// and organization names go through it before they are validated or
+// stored, so that what is stored is what everyone sees.
+func StripInvisible(s string) string {
+	if strings.IndexFunc(s, Invisible) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if Invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// stripAll applies StripInvisible to every string of xs, in place.
+func stripAll(xs []string) {
+	for i := range xs {
+		xs[i] = StripInvisible(xs[i])
+	}
+}

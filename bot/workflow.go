@@ -31,8 +31,8 @@ func Transition(s *Statement, m Move) (State, error) {
 	}
 	why := ""
 	switch {
-	case m == MoveApprove && s.Direction == Incoming:
-		why = " Incoming statements need no approval."
+	case m == MoveApprove && s.Direction == Incoming && s.State == StatePosted:
+		why = " It is already recorded."
 	case m == MoveTaken && s.ActionTaken:
 		why = " It is already marked action taken."
 	case m == MoveTaken:
@@ -46,7 +46,12 @@ func Transition(s *Statement, m Move) (State, error) {
 func transition(s *Statement, m Move) (State, bool) {
 	switch m {
 	case MoveApprove:
-		return StateApproved, s.State == StatePending && s.Direction == Outgoing
+		// An incoming statement has nothing left to send: approving it
+		// records it as posted.
+		if s.Direction == Incoming {
+			return StatePosted, s.State == StatePending
+		}
+		return StateApproved, s.State == StatePending
 	case MovePost:
 		return StatePosted, s.State == StateApproved || s.State == StatePending
 	case MoveTaken:
@@ -129,7 +134,7 @@ func hasEmail(ps []Person, email string) bool {
 		return false
 	}
 	for _, p := range ps {
-		if strings.EqualFold(p.Email, email) {
+		if SameEmail(p.Email, email) {
 			return true
 		}
 	}
@@ -169,14 +174,74 @@ func IsSubmitter(a Actor, s *Statement) bool {
 	if a.Person != nil {
 		e = a.Person.Email
 	}
-	return e != "" && strings.EqualFold(e, s.SubmitterEmail)
+	return SameEmail(e, s.SubmitterEmail)
+}
+
+// RecordsIncoming reports whether the actor's word is enough to record an
+// incoming statement from org as posted: an admin, an IAB liaison
+// coordinator, an IETF liaison manager for org, or one of org's liaison
+// contacts (or its parent organization's). Anyone else's incoming
+// statement waits, pending, until one of them approves it.
+func RecordsIncoming(a Actor, org *Organization, d *Directory) bool {
+	switch Authority(a, org, d) {
+	case "admin", "coordinator", "manager":
+		return true
+	}
+	if a.Person == nil {
+		return false
+	}
+	for _, o := range lineage(org, d) {
+		if hasEmail(o.Contacts, a.Person.Email) {
+			return true
+		}
+	}
+	return false
+}
+
+// lineage is org and its ancestors, nearest first.
+func lineage(org *Organization, d *Directory) []*Organization {
+	var out []*Organization
+	for o := org; o != nil && len(out) < 10; {
+		out = append(out, o)
+		if o.Parent == "" || d == nil {
+			break
+		}
+		o = d.OrgByAcronym(o.Parent)
+	}
+	return out
+}
+
+// WhoRecords names who may record an incoming statement from org (see
+// RecordsIncoming): "the liaison manager for 3GPP (Gonzalo Camarillo), a
+// liaison contact of 3GPP, the IAB liaison coordinators or an admin".
+func WhoRecords(org *Organization, d *Directory) string {
+	var parts []string
+	if mo := d.ManagingOrg(org); mo != nil {
+		parts = append(parts, managersPhrase(mo))
+	}
+	for _, o := range lineage(org, d) {
+		if len(o.Contacts) > 0 {
+			parts = append(parts, "a liaison contact of "+o.Acronym)
+			break
+		}
+	}
+	parts = append(parts, "the IAB liaison coordinators")
+	return strings.Join(parts, ", ") + " or an admin"
 }
 
 // MayMove checks the permission rules: the organization's liaison managers
 // (and approvers), the IAB liaison coordinators and configured admins may
 // approve, post, kill, reopen and mark taken; the submitter may kill
-// (withdraw) their own pending statement. The error says who can.
+// (withdraw) their own pending statement. A pending incoming statement is
+// approved (recorded as posted) only by those whose word records one (see
+// RecordsIncoming). The error says who can.
 func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) error {
+	if s.Direction == Incoming && s.State == StatePending && (m == MoveApprove || m == MovePost) {
+		if RecordsIncoming(a, org, d) {
+			return nil
+		}
+		return forbidden(a, fmt.Sprintf("Only %s can approve %s, an incoming statement waiting to be recorded.", WhoRecords(org, d), s.Ref()))
+	}
 	if Authority(a, org, d) != "" {
 		return nil
 	}
@@ -187,7 +252,12 @@ func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) err
 	if m == MoveKill && s.State == StatePending {
 		who += " (or its submitter, to withdraw it)"
 	}
-	msg := fmt.Sprintf("Only %s can %s %s.", who, m, s.Ref())
+	return forbidden(a, fmt.Sprintf("Only %s can %s %s.", who, m, s.Ref()))
+}
+
+// forbidden is an EFORBIDDEN refusal with msg, telling an actor who is not
+// tied to a directory person how to fix that.
+func forbidden(a Actor, msg string) error {
 	if a.Person == nil {
 		msg += " Your chat account is not tied to a directory person: “link me <your email>” does it."
 	}
@@ -199,14 +269,19 @@ func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) err
 func WhoMay(org *Organization, d *Directory) string {
 	var parts []string
 	if mo := d.ManagingOrg(org); mo != nil {
-		names := make([]string, len(mo.Managers))
-		for i, p := range mo.Managers {
-			names[i] = p.Label()
-		}
-		parts = append(parts, fmt.Sprintf("the liaison manager for %s (%s)", mo.Acronym, strings.Join(names, ", ")))
+		parts = append(parts, managersPhrase(mo))
 	}
 	parts = append(parts, "the IAB liaison coordinators")
 	return strings.Join(parts, ", ") + " or an admin"
+}
+
+// managersPhrase is "the liaison manager for 3GPP (Gonzalo Camarillo)".
+func managersPhrase(mo *Organization) string {
+	names := make([]string, len(mo.Managers))
+	for i, p := range mo.Managers {
+		names[i] = p.Label()
+	}
+	return fmt.Sprintf("the liaison manager for %s (%s)", mo.Acronym, strings.Join(names, ", "))
 }
 
 // Responsible lists who owes the statement's next step. It is never empty
@@ -218,7 +293,7 @@ func Responsible(s *Statement, org *Organization, d *Directory) []Person {
 		for _, p := range ps {
 			dup := false
 			for _, q := range out {
-				if (p.Email != "" && strings.EqualFold(p.Email, q.Email)) || (p.Email == "" && p.Name == q.Name) {
+				if SameEmail(p.Email, q.Email) || (p.Email == "" && p.Name == q.Name) {
 					dup = true
 				}
 			}
@@ -236,7 +311,9 @@ func Responsible(s *Statement, org *Organization, d *Directory) []Person {
 		return nil
 	case s.State == StatePending:
 		add(managers...)
-		add(approvers...)
+		if s.Direction == Outgoing {
+			add(approvers...) // they approve outgoing statements only
+		}
 		add(d.CoordinatorsAsPerson())
 	case s.State == StateApproved:
 		add(managers...)
@@ -307,22 +384,39 @@ func Answers(reply, orig *Statement) bool {
 }
 
 // NewStatement completes a validated statement for storage: its initial
-// state (outgoing: pending, or posted with prior approval; incoming:
-// posted), its tags (action-required when a deadline is set), the submitter,
+// state, its tags (action-required when a deadline is set), the submitter,
 // and the history events of the submission.
-func NewStatement(s *Statement, by Actor, now time.Time) (*Statement, []Event) {
+//
+// An outgoing statement starts pending, or posted when the submitter says
+// it was approved before submission, which only someone who may approve it
+// (see Authority) may say: anyone else is refused (EFORBIDDEN, naming who
+// can) and nothing is to be stored. An incoming statement starts posted when
+// its submitter's word records it (see RecordsIncoming), else pending until
+// one of them approves it.
+func NewStatement(s *Statement, by Actor, org *Organization, d *Directory, now time.Time) (*Statement, []Event, error) {
 	n := *s
+	CleanStatement(&n)
 	n.State = StatePending
-	if n.Direction == Incoming || n.PriorApproval {
+	switch {
+	case n.Direction == Outgoing && n.PriorApproval:
+		if Authority(by, org, d) == "" {
+			return nil, nil, forbidden(by, fmt.Sprintf("Only %s can say that a statement to %s was approved before it was submitted (approved=yes). "+
+				"Submit it without that: it then waits for their approval.", WhoMay(org, d), n.To))
+		}
 		n.State = StatePosted
+	case n.Direction == Incoming:
+		n.PriorApproval = false
+		if RecordsIncoming(by, org, d) {
+			n.State = StatePosted
+		}
 	}
 	n.ActionRequired = !n.Deadline.IsZero()
 	n.SubmitterKey = by.Key()
-	n.SubmitterName = by.Label()
+	n.SubmitterName = StripInvisible(by.Label())
 	n.SubmitterEmail = by.EmailAddress()
 	n.Submitted, n.Updated = now, now
 	ev := func(t EventType, from, to State, note string) Event {
-		return Event{Time: now, Type: t, ByKey: by.Key(), By: by.Label(), FromState: from, ToState: to, Note: note}
+		return Event{Time: now, Type: t, ByKey: by.Key(), By: n.SubmitterName, FromState: from, ToState: to, Note: note}
 	}
 	events := []Event{ev(EventSubmitted, "", StatePending, "")}
 	if n.State == StatePosted {
@@ -335,5 +429,5 @@ func NewStatement(s *Statement, by Actor, now time.Time) (*Statement, []Event) {
 	if n.ActionRequired {
 		events = append(events, ev(EventTagged, n.State, n.State, TagActionRequired))
 	}
-	return &n, events
+	return &n, events, nil
 }

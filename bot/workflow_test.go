@@ -9,7 +9,8 @@ import (
 func workflowDir() (*Directory, *Organization) {
 	org := &Organization{ID: 1, Acronym: "3GPP", Relationship: RelFormal,
 		Managers:  []Person{{Name: "Manny Manager", Email: "manager@example.org"}},
-		Approvers: []Person{{Name: "Ada Approver", Email: "approver@example.org"}}}
+		Approvers: []Person{{Name: "Ada Approver", Email: "approver@example.org"}},
+		Contacts:  []Person{{Name: "Carl Contact", Email: "contact@example.org"}}}
 	d := &Directory{Orgs: []*Organization{org}, Coordinators: Coordinators{Email: DefaultCoordinatorsEmail,
 		People: []Person{{Name: "Cora Coordinator", Email: "coord@example.org"}}}}
 	return d, org
@@ -32,7 +33,7 @@ func TestTransition_EveryStateAndMove(t *testing.T) {
 	// want[key][move] = the state it leads to ("" = not allowed)
 	want := map[key]map[Move]State{
 		{StatePending, Outgoing, false}:  {MoveApprove: StateApproved, MovePost: StatePosted, MoveKill: StateDead},
-		{StatePending, Incoming, false}:  {MovePost: StatePosted, MoveKill: StateDead},
+		{StatePending, Incoming, false}:  {MoveApprove: StatePosted, MovePost: StatePosted, MoveKill: StateDead},
 		{StateApproved, Outgoing, false}: {MovePost: StatePosted, MoveKill: StateDead},
 		{StatePosted, Outgoing, false}:   {MoveTaken: StatePosted},
 		{StatePosted, Incoming, false}:   {MoveTaken: StatePosted},
@@ -170,8 +171,9 @@ func TestApplyMove_EventsForEveryChange(t *testing.T) {
 }
 
 func TestNewStatement_InitialStateAndTags(t *testing.T) {
+	d, org := workflowDir()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	by := actorWith("sub@example.org", false)
+	by := actorWith("manager@example.org", false)
 	cases := []struct {
 		s        Statement
 		state    State
@@ -185,8 +187,12 @@ func TestNewStatement_InitialStateAndTags(t *testing.T) {
 		{Statement{Direction: Outgoing, Purpose: PurposeComment, Deadline: Date{2027, 1, 15}}, StatePending, true, []EventType{EventSubmitted, EventTagged}},
 	}
 	for i, tc := range cases {
-		n, evs := NewStatement(&tc.s, by, now)
-		if n.State != tc.state || n.ActionRequired != tc.required || n.SubmitterEmail != "sub@example.org" || !n.Submitted.Equal(now) {
+		tc.s.To, tc.s.OrgID = org.Acronym, org.ID
+		n, evs, err := NewStatement(&tc.s, by, org, d, now)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if n.State != tc.state || n.ActionRequired != tc.required || n.SubmitterEmail != "manager@example.org" || !n.Submitted.Equal(now) {
 			t.Errorf("case %d: %+v", i, n)
 		}
 		var types []EventType
@@ -196,6 +202,129 @@ func TestNewStatement_InitialStateAndTags(t *testing.T) {
 		if strings.Join(eventStrings(types), ",") != strings.Join(eventStrings(tc.events), ",") {
 			t.Errorf("case %d: events %v, want %v", i, types, tc.events)
 		}
+	}
+}
+
+// Who may say an outgoing statement was approved before submission, and
+// whose word records an incoming statement as posted: everyone else's
+// claim is refused (outgoing) or waits for approval (incoming).
+func TestNewStatement_WhoMayClaimApprovalOrRecordIncoming(t *testing.T) {
+	d, org := workflowDir()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	roles := map[string]Actor{
+		"admin":       actorWith("", true),
+		"coordinator": actorWith("coord@example.org", false),
+		"manager":     actorWith("manager@example.org", false),
+		"approver":    actorWith("approver@example.org", false),
+		"contact":     actorWith("contact@example.org", false),
+		"stranger":    actorWith("alice@example.org", false),
+		"unlinked":    {Platform: "console", UserID: "manager@example.org", Email: "manager@example.org"},
+		"look-alike":  actorWith("m\u212Anager@example.org", false), // Kelvin sign, not k
+	}
+	const refused = State("refused")
+	want := map[string]struct{ prior, incoming State }{
+		"admin":       {StatePosted, StatePosted},
+		"coordinator": {StatePosted, StatePosted},
+		"manager":     {StatePosted, StatePosted},
+		"approver":    {StatePosted, StatePending}, // approves outgoing statements only
+		"contact":     {refused, StatePosted},      // the other organization's own contact point
+		"stranger":    {refused, StatePending},
+		"unlinked":    {refused, StatePending},
+		"look-alike":  {refused, StatePending},
+	}
+	for name, a := range roles {
+		for _, dir := range []Direction{Outgoing, Incoming} {
+			s := &Statement{Direction: dir, Purpose: PurposeAction, Deadline: Date{2027, 1, 15}, Title: "YANG models", OrgID: org.ID}
+			s.From, s.To = "opsawg", org.Acronym
+			w := want[name].incoming
+			if dir == Outgoing {
+				s.PriorApproval, w = true, want[name].prior
+			} else {
+				s.From, s.To = org.Acronym, "opsawg"
+			}
+			n, evs, err := NewStatement(s, a, org, d, now)
+			if w == refused {
+				msg := ErrorMessage(err)
+				if ErrorCode(err) != EFORBIDDEN || n != nil || evs != nil {
+					t.Errorf("%s, %s with prior approval: %v %+v, want refused and nothing to store", name, dir, err, n)
+				} else if !strings.Contains(msg, "Manny Manager") || !strings.Contains(msg, "coordinators") || !strings.Contains(msg, "approved=yes") {
+					t.Errorf("%s: refusal %q should name who can approve and the claim", name, msg)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s, %s: %v", name, dir, err)
+				continue
+			}
+			if n.State != w {
+				t.Errorf("%s, %s: recorded %s, want %s", name, dir, n.State, w)
+			}
+			if last := evs[len(evs)-1]; last.Type != EventTagged || last.FromState != w {
+				t.Errorf("%s, %s: last event %+v, want the action-required tag in state %s", name, dir, last, w)
+			}
+		}
+	}
+}
+
+// A pending incoming statement is approved by recording it: approve (or
+// post) takes it to posted, but only from those whose word records one.
+func TestMayMove_PendingIncomingApprovedOnlyByItsRecorders(t *testing.T) {
+	d, org := workflowDir()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	pending := &Statement{ID: 6, State: StatePending, Direction: Incoming, From: "3GPP", To: "opsawg", OrgID: org.ID,
+		Purpose: PurposeAction, Deadline: Date{2027, 1, 15}, ActionRequired: true,
+		SubmitterKey: "console:alice@example.org", SubmitterEmail: "alice@example.org"}
+	roles := map[string]Actor{
+		"admin":       actorWith("", true),
+		"coordinator": actorWith("coord@example.org", false),
+		"manager":     actorWith("manager@example.org", false),
+		"contact":     actorWith("contact@example.org", false),
+		"approver":    actorWith("approver@example.org", false),
+		"submitter":   actorWith("alice@example.org", false),
+		"look-alike":  actorWith("\u212Aontact@example.org", false),
+	}
+	records := map[string]bool{"admin": true, "coordinator": true, "manager": true, "contact": true}
+	kills := map[string]bool{"admin": true, "coordinator": true, "manager": true, "approver": true, "submitter": true}
+	for name, a := range roles {
+		for _, m := range []Move{MoveApprove, MovePost, MoveKill} {
+			want := records[name]
+			if m == MoveKill {
+				want = kills[name]
+			}
+			err := MayMove(a, pending, org, d, m)
+			if want != (err == nil) {
+				t.Errorf("%s %s pending incoming: err = %v, want allowed=%v", name, m, err, want)
+				continue
+			}
+			if err != nil && m != MoveKill {
+				msg := ErrorMessage(err)
+				for _, w := range []string{"Manny Manager", "a liaison contact of 3GPP", "coordinators", "LS-6"} {
+					if !strings.Contains(msg, w) {
+						t.Errorf("%s %s: refusal %q lacks %q", name, m, msg, w)
+					}
+				}
+			}
+		}
+	}
+	// Approving records it: posted, with one "approved" event.
+	n, events, err := ApplyMove(pending, MoveApprove, roles["manager"], "", now)
+	if err != nil || n.State != StatePosted || len(events) != 1 || events[0].Type != EventApproved ||
+		events[0].FromState != StatePending || events[0].ToState != StatePosted {
+		t.Fatalf("approve pending incoming: %+v %+v %v", n, events, err)
+	}
+	// Until then it is the managers' and coordinators' to approve (not the
+	// approvers', who approve outgoing statements).
+	resp := Responsible(pending, org, d)
+	if len(resp) != 2 || resp[0].Name != "Manny Manager" || resp[1].Label() != "IAB liaison coordinators" {
+		t.Errorf("responsible for a pending incoming statement: %+v", resp)
+	}
+	// The buttons offer "Approve", not a second way to the same place.
+	var labels []string
+	for _, b := range NextMoves(pending, false) {
+		labels = append(labels, b.Label)
+	}
+	if got := strings.Join(labels, ","); !strings.HasPrefix(got, "Approve,") || strings.Contains(got, "Mark posted") {
+		t.Errorf("buttons for a pending incoming statement: %s", got)
 	}
 }
 

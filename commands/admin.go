@@ -78,7 +78,9 @@ type adminCall struct {
 }
 
 func runAdmin(ctx context.Context, c *Call, sync DirectorySyncer) (*bot.Response, error) {
-	words := bot.SplitWords(c.Args)
+	// Names, acronyms and addresses only: invisible characters go before
+	// anything is checked.
+	words := bot.SplitWords(bot.StripInvisible(c.Args))
 	if len(words) == 0 {
 		return reply(bot.Reply(commandHelp(c.Def)...)), nil
 	}
@@ -519,7 +521,7 @@ func (a *adminCall) person(ctx context.Context, role bot.Role, add bool) (*bot.R
 	}
 	match := func(p bot.Person) bool {
 		if email != "" {
-			return strings.EqualFold(p.Email, email)
+			return bot.SameEmail(p.Email, email)
 		}
 		return strings.EqualFold(p.Name, name)
 	}
@@ -586,7 +588,7 @@ func (a *adminCall) coordinator(ctx context.Context, add bool) (*bot.Response, e
 	}
 	match := func(p bot.Person) bool {
 		if email != "" {
-			return strings.EqualFold(p.Email, email)
+			return bot.SameEmail(p.Email, email)
 		}
 		return strings.EqualFold(p.Name, name)
 	}
@@ -621,7 +623,7 @@ func renamePerson(d *bot.Directory, p bot.Person) {
 	}
 	fix := func(ps []bot.Person) {
 		for i := range ps {
-			if strings.EqualFold(ps[i].Email, p.Email) {
+			if bot.SameEmail(ps[i].Email, p.Email) {
 				ps[i].Name = p.Name
 			}
 		}

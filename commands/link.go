@@ -51,13 +51,14 @@ func runLink(ctx context.Context, c *Call) (*bot.Response, error) {
 	if self && u.Name == "" {
 		u.Name = c.Actor.Name
 	}
+	u.Name = bot.StripInvisible(u.Name)
 	if !c.Actor.Admin {
 		switch {
 		case !self:
 			return nil, bot.Errorf(bot.EFORBIDDEN, "Only an admin can link another user. To link yourself: “link me <your email>”.")
 		case c.Actor.Email == "":
 			return nil, bot.Errorf(bot.EFORBIDDEN, "Your chat platform does not tell me your email address, so I cannot check that %s is yours: ask an admin to link you.", addr)
-		case !strings.EqualFold(c.Actor.Email, addr):
+		case !bot.SameEmail(c.Actor.Email, addr):
 			return nil, bot.Errorf(bot.EFORBIDDEN, "You can link yourself only to the address your chat platform reports for you (%s); ask an admin to link you to %s.", c.Actor.Email, addr)
 		}
 	}
@@ -86,12 +87,12 @@ func rolesOf(d *bot.Directory, email string) string {
 	var manages, contact []string
 	for _, o := range d.Orgs {
 		for _, p := range o.Managers {
-			if strings.EqualFold(p.Email, email) {
+			if bot.SameEmail(p.Email, email) {
 				manages = append(manages, o.Acronym)
 			}
 		}
 		for _, p := range o.Contacts {
-			if strings.EqualFold(p.Email, email) {
+			if bot.SameEmail(p.Email, email) {
 				contact = append(contact, o.Acronym)
 			}
 		}

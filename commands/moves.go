@@ -10,7 +10,7 @@ import (
 
 func moveCommands() []*Definition {
 	return []*Definition{
-		moveCommand(bot.MoveApprove, "approve LS-<n> [note]", "approve a pending outgoing statement", nil),
+		moveCommand(bot.MoveApprove, "approve LS-<n> [note]", "approve a pending outgoing statement, or record a pending incoming one as posted", nil),
 		moveCommand(bot.MovePost, "post LS-<n> [note]", "record that an approved (or pre-approved) statement was sent", []string{"posted", "send", "sent"}),
 		moveCommand(bot.MoveTaken, "taken LS-<n> [note]", "the requested action or response is done (clears action-required)", []string{"done"}),
 		moveCommand(bot.MoveKill, "kill LS-<n> <reason>", "kill a pending or approved statement (its submitter may withdraw it while pending)", []string{"withdraw"}),
@@ -69,7 +69,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 			return err
 		}
 		after = n
-		if m == bot.MovePost {
+		if n.State == bot.StatePosted && s.State != bot.StatePosted { // posted, or an incoming one approved
 			answered, err = markAnswered(tx, n, c.Actor, now)
 		}
 		return err

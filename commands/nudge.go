@@ -170,7 +170,7 @@ func maySnooze(a bot.Actor, s *bot.Statement, org *bot.Organization, d *bot.Dire
 	}
 	if a.Person != nil {
 		for _, p := range bot.Responsible(s, org, d) {
-			if p.Email != "" && strings.EqualFold(p.Email, a.Person.Email) {
+			if bot.SameEmail(p.Email, a.Person.Email) {
 				return nil
 			}
 		}

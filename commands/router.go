@@ -301,6 +301,8 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 		a.Platform = req.Platform
 	}
 	a.Admin = a.Admin || r.Admins[a.Key()] || (a.Platform == bot.PlatformConsole && a.UserID == "local")
+	// The display name lands in histories and notices.
+	a.Name = bot.StripInvisible(a.Name)
 	if a.Person != nil {
 		return nil
 	}

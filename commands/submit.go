@@ -139,13 +139,18 @@ func (r *Router) continueForm(ctx context.Context, req *bot.Request) (resp *bot.
 	return reply(ConversationPrompt(conv)), true, nil
 }
 
-// FormError is a form that did not validate.
+// FormError is a form that did not validate. Err, if set, is the refusal
+// behind it, which a command line shows as it is.
 type FormError struct {
 	Values map[string]string
 	Errors bot.FieldErrors
+	Err    error
 }
 
 func (e *FormError) Error() string { return "the statement form has errors:\n" + e.Errors.Error() }
+
+// Unwrap returns the refusal behind the errors, if any.
+func (e *FormError) Unwrap() error { return e.Err }
 
 // createStatement validates the values and stores the new statement with its
 // events (and, for a posted In Response, marks the statement it answers
@@ -161,7 +166,12 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		return nil, &FormError{Values: norm, Errors: errs}
 	}
 	now := r.Now()
-	ns, events := bot.NewStatement(s, req.Actor, now)
+	ns, events, err := bot.NewStatement(s, req.Actor, orgOf(s, d), d, now)
+	if err != nil {
+		// A refused claim of prior approval: the form asks that question
+		// again, with the refusal; a command line gets the refusal itself.
+		return nil, &FormError{Values: norm, Errors: bot.FieldErrors{bot.FApproved: bot.ErrorMessage(err)}, Err: err}
+	}
 	var answered *bot.Statement
 	duplicate := false
 	err = r.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
@@ -227,6 +237,10 @@ func submittedMessage(s *bot.Statement, org *bot.Organization, d *bot.Directory,
 			what = "Waiting for approval by"
 		}
 		blocks = append(blocks, bot.Paragraph{Text: append(bot.Line(bot.Plain(what+": ")), peopleList(resp)...)})
+	}
+	if s.State == bot.StatePending && s.Direction == bot.Incoming {
+		blocks = append(blocks, bot.Context{Text: bot.Words("An incoming statement is recorded as posted when one of its liaison managers or contacts, " +
+			"the IAB liaison coordinators or an admin submits or approves it (“approve " + s.Ref() + "”).")})
 	}
 	if answered != nil {
 		blocks = append(blocks, bot.Context{Text: bot.Words(answered.Ref() + " is now marked action taken: this statement answers it.")})

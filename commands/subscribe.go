@@ -14,14 +14,14 @@ func subscribeCommands() []*Definition {
 		{
 			Name:     "subscribe",
 			Usage:    "subscribe [organization|all]",
-			Summary:  "this channel gets a notice on every submission, state change and tag change (of one organization, or all)",
+			Summary:  "this channel gets a notice on every submission, state change and tag change (of one organization, or all); admins, coordinators and liaison managers",
 			Examples: []string{"subscribe 3GPP", "subscribe all"},
 			Run:      func(ctx context.Context, c *Call) (*bot.Response, error) { return runSubscribe(ctx, c, true) },
 		},
 		{
 			Name:     "unsubscribe",
 			Usage:    "unsubscribe [organization|all]",
-			Summary:  "stop this channel's notices (for one organization, or the “all” subscription)",
+			Summary:  "stop this channel's notices (for one organization, or the “all” subscription); admins, coordinators and liaison managers",
 			Examples: []string{"unsubscribe 3GPP", "unsubscribe all"},
 			Run:      func(ctx context.Context, c *Call) (*bot.Response, error) { return runSubscribe(ctx, c, false) },
 		},
@@ -56,13 +56,16 @@ func runSubscribe(ctx context.Context, c *Call, on bool) (*bot.Response, error) 
 	if err != nil {
 		return nil, err
 	}
+	d, err := c.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := bot.MaySubscribe(c.Actor, d); err != nil {
+		return nil, err
+	}
 	arg := strings.TrimSpace(c.Args)
 	var org *bot.Organization
 	if arg != "" && !strings.EqualFold(arg, "all") {
-		d, err := c.directory(ctx)
-		if err != nil {
-			return nil, err
-		}
 		m := d.Matcher().Match(arg)
 		switch {
 		case m.Org != nil:

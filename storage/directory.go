@@ -86,6 +86,7 @@ func (db *DB) ReplaceDirectory(ctx context.Context, d *bot.Directory, by string)
 }
 
 func (db *DB) replaceDirectory(ctx context.Context, d *bot.Directory, by string, seed bool) (*bot.DirectoryDiff, error) {
+	d.Clean()
 	var diff *bot.DirectoryDiff
 	err := db.write(ctx, "replace directory", func(tx *sqlx.Tx) error {
 		old, err := loadDirectory(ctx, tx)
@@ -524,6 +525,7 @@ func (db *DB) LinkChat(ctx context.Context, platform, userID, email, name, by st
 	if !bot.ValidEmail(email) {
 		return nil, bot.Errorf(bot.EINVALID, "%q is not a valid email address.", email)
 	}
+	name = bot.StripInvisible(name)
 	err := db.write(ctx, "link chat user", func(tx *sqlx.Tx) error {
 		pid, err := upsertPersonKeepName(ctx, tx, name, email)
 		if err != nil {

@@ -154,7 +154,10 @@ func ParseDirectoryFile(name string, data []byte) (*bot.Directory, error) {
 		line := 1 + strings.Count(string(data[:at]), "\n")
 		return nil, dirfileInvalid(fmt.Sprintf("%s: line %d: the file is not UTF-8 text (byte 0x%02x); save it as UTF-8", name, line, data[at]))
 	}
-	text := string(data)
+	// Every value in the file is a one-line text (names, acronyms,
+	// addresses, notes): invisible characters have no business there and go
+	// before anything is checked, so that the checks see what is stored.
+	text := bot.StripInvisible(string(data))
 	var doc dirfileDoc
 	md, err := toml.Decode(text, &doc)
 	if err != nil {
@@ -558,7 +561,7 @@ func (c *dirfileChecker) people(path, prefix, field string, in []dirfilePerson, 
 			p.By = strings.TrimSpace(*f.By)
 		}
 		if p.Email != "" && p.Name != "" {
-			k := strings.ToLower(p.Email)
+			k := bot.EmailKey(p.Email)
 			if prev, ok := emails[k]; !ok {
 				emails[k] = dirfileNamed{p.Name, where}
 			} else if prev.name != p.Name {

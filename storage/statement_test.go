@@ -32,7 +32,7 @@ func newTestStatement(i int, org *bot.Organization) *bot.Statement {
 
 func mustCreate(t testing.TB, db *DB, s *bot.Statement, now time.Time) *bot.Statement {
 	t.Helper()
-	n, events := bot.NewStatement(s, testActor, now)
+	n, events, _ := bot.NewStatement(s, testActor, nil, nil, now)
 	err := db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
 		_, err := tx.Create(n, "", events...)
 		return err
@@ -110,7 +110,7 @@ func TestStatement_CreateIsIdempotentByKey(t *testing.T) {
 	s := newTestStatement(1, d.OrgByAcronym("3GPP"))
 	var ids []int64
 	for i := 0; i < 2; i++ {
-		n, events := bot.NewStatement(s, testActor, time.Now())
+		n, events, _ := bot.NewStatement(s, testActor, nil, nil, time.Now())
 		err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 			id, err := tx.Create(n, "view-V123", events...)
 			ids = append(ids, id)
@@ -136,7 +136,7 @@ func TestStatement_FailedTransactionWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	d := MustSeed(t, db)
-	n, events := bot.NewStatement(newTestStatement(1, d.OrgByAcronym("3GPP")), testActor, time.Now())
+	n, events, _ := bot.NewStatement(newTestStatement(1, d.OrgByAcronym("3GPP")), testActor, nil, nil, time.Now())
 	err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 		if _, err := tx.Create(n, "", events...); err != nil {
 			return err
@@ -175,7 +175,7 @@ func TestStatements_ConcurrentWriters(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline); i++ {
-				n, events := bot.NewStatement(newTestStatement(i, org), testActor, time.Now())
+				n, events, _ := bot.NewStatement(newTestStatement(i, org), testActor, nil, nil, time.Now())
 				var id int64
 				err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 					var err error
@@ -333,7 +333,7 @@ func BenchmarkList(b *testing.B) {
 		err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 			for i := start; i < start+5000; i++ {
 				s := newTestStatement(i, orgs[i%len(orgs)])
-				n, events := bot.NewStatement(s, bot.Actor{Platform: "slack", UserID: fmt.Sprintf("U%d", i%500)}, now.Add(-time.Duration(i)*time.Minute))
+				n, events, _ := bot.NewStatement(s, bot.Actor{Platform: "slack", UserID: fmt.Sprintf("U%d", i%500)}, nil, nil, now.Add(-time.Duration(i)*time.Minute))
 				if i%7 == 0 {
 					n.State = bot.StatePosted
 				}

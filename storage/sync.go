@@ -114,6 +114,7 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 		if next == nil {
 			return errors.New("directory edit returned no directory")
 		}
+		next.Clean()
 		if err := checkDirectory(next); err != nil {
 			return err
 		}

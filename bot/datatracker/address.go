@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ietf-tools/liaisonbot/bot"
 )
 
 // Address is one parsed contact: a display name (possibly empty) and an
@@ -49,14 +51,14 @@ func ParseAddress(s string) (Address, bool) {
 // separated by commas, semicolons or newlines (LF or CRLF), with any extra
 // whitespace. Separators inside quotes or angle brackets do not split.
 // Entries without a valid address are skipped; duplicate addresses
-// (compared case-insensitively) are kept once, in first-seen order, taking
+// (compared ignoring ASCII case, bot.SameEmail) are kept once, in first-seen order, taking
 // a name from a later duplicate if the first had none. RFC 2047 encoded
 // names are decoded.
 func ParseAddresses(s string) []Address {
 	var out []Address
 	index := map[string]int{}
 	add := func(a Address) {
-		key := strings.ToLower(a.Email)
+		key := bot.EmailKey(a.Email)
 		if i, ok := index[key]; ok {
 			if out[i].Name == "" {
 				out[i].Name = a.Name
@@ -296,7 +298,7 @@ func cleanName(name, addr string) string {
 		break
 	}
 	name = strings.Join(strings.Fields(name), " ")
-	if strings.EqualFold(strings.Trim(name, "<>"), addr) {
+	if bot.SameEmail(strings.Trim(name, "<>"), addr) {
 		return ""
 	}
 	return name

@@ -259,18 +259,18 @@ func MergeDirectory(cur *bot.Directory, snap *datatracker.Directory, asOf time.T
 	for _, ms := range snap.Managers {
 		for _, m := range ms {
 			if m.Email != "" && m.Name != "" {
-				names[strings.ToLower(m.Email)] = m.Name
+				names[bot.EmailKey(m.Email)] = m.Name
 			}
 		}
 	}
 	for _, c := range snap.Coordinators {
 		if c.Email != "" && c.Name != "" {
-			names[strings.ToLower(c.Email)] = c.Name
+			names[bot.EmailKey(c.Email)] = c.Name
 		}
 	}
 	rename := func(ps []bot.Person) {
 		for i := range ps {
-			if name, ok := names[strings.ToLower(ps[i].Email)]; ok && ps[i].Email != "" {
+			if name, ok := names[bot.EmailKey(ps[i].Email)]; ok && ps[i].Email != "" {
 				ps[i].Name = name
 			}
 		}
@@ -309,7 +309,7 @@ func contactPerson(c datatracker.Contact, prov bot.Provenance) bot.Person {
 // one, the same name) is there already.
 func appendPerson(ps []bot.Person, p bot.Person) []bot.Person {
 	for _, q := range ps {
-		if p.Email != "" && strings.EqualFold(p.Email, q.Email) || p.Email == "" && q.Email == "" && p.Name == q.Name {
+		if bot.SameEmail(p.Email, q.Email) || p.Email == "" && q.Email == "" && p.Name == q.Name {
 			return ps
 		}
 	}

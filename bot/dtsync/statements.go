@@ -63,7 +63,7 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 	st := rec.Statement
 	s := &bot.Statement{
 		DatatrackerID: st.ID,
-		Title:         strings.TrimSpace(st.Title),
+		Title:         strings.TrimSpace(bot.StripInvisible(st.Title)),
 		Body:          st.Body,
 		Identifiers:   strings.TrimSpace(st.OtherIdentifiers),
 	}
@@ -147,6 +147,7 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 		}
 	}
 	s.Submitted, s.Updated = s.Submitted.UTC(), s.Updated.UTC()
+	bot.CleanStatement(s)
 	return s, events, nil
 }
 
@@ -209,7 +210,7 @@ func (l Lookup) person(id int64) string {
 	if id <= personSystem {
 		return ByDatatracker
 	}
-	if n := l.Persons[id]; n != "" {
+	if n := bot.StripInvisible(l.Persons[id]); n != "" {
 		return n
 	}
 	return "Datatracker person " + strconv.FormatInt(id, 10)

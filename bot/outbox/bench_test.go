@@ -40,8 +40,8 @@ func BenchmarkDrain(b *testing.B) {
 		org := d.OrgByAcronym("3GPP")
 		err = db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 			for s := 0; s < 500; s++ {
-				n, evs := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: org.ID,
-					Title: fmt.Sprint("S", s), Purpose: bot.PurposeInfo, Body: "x"}, admin, time.Now())
+				n, evs, _ := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: org.ID,
+					Title: fmt.Sprint("S", s), Purpose: bot.PurposeInfo, Body: "x"}, admin, nil, nil, time.Now())
 				if _, err := tx.Create(n, "", evs...); err != nil {
 					return err
 				}

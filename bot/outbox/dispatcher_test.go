@@ -97,7 +97,7 @@ var admin = bot.Actor{Platform: "console", UserID: "local", Name: "Admin", Admin
 // submit creates a pending outgoing statement (one notice per target).
 func (e *env) submit(title string) *bot.Statement {
 	s := &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: e.org.ID, Title: title, Purpose: bot.PurposeInfo, Body: "x"}
-	n, events := bot.NewStatement(s, admin, e.clock.Now())
+	n, events, _ := bot.NewStatement(s, admin, nil, nil, e.clock.Now())
 	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
 		_, err := tx.Create(n, "", events...)
 		return err

@@ -52,7 +52,7 @@ func (e *env) sweeper() *reminders.Sweeper {
 }
 
 func (e *env) create(s *bot.Statement) *bot.Statement {
-	n, events := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local", Admin: true}, e.clock())
+	n, events, _ := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local", Admin: true}, nil, nil, e.clock())
 	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
 		_, err := tx.Create(n, "", events...)
 		return err
@@ -230,7 +230,7 @@ func BenchmarkSweep(b *testing.B) {
 				default: // long past, or no deadline
 					s.Purpose = bot.PurposeInfo
 				}
-				n, events := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local"}, e.clock().AddDate(0, 0, -30))
+				n, events, _ := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local", Admin: true}, nil, nil, e.clock().AddDate(0, 0, -30))
 				if _, err := tx.Create(n, "", events...); err != nil {
 					return err
 				}

@@ -232,7 +232,7 @@ func (a *Adapter) direct(ctx context.Context, userID string, r rendered) (channe
 // cache's TTL. Nobody with the address: an ENOTFOUND *bot.Error.
 func (a *Adapter) UserByEmail(ctx context.Context, email string) (userID string, err error) {
 	email = strings.TrimSpace(email)
-	key := strings.ToLower(email)
+	key := bot.EmailKey(email)
 	now := a.now()
 	if p, ok := a.emails.get(key, now); ok {
 		return notFoundIfEmpty(p.name, email)

@@ -41,7 +41,7 @@ func (e *notifyEnv) submit(title string) int64 {
 	d, _ := e.db.Directory(context.Background())
 	s := &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: d.OrgByAcronym("3GPP").ID, Title: title,
 		Purpose: bot.PurposeInfo, Body: "x"}
-	n, evs := bot.NewStatement(s, bot.Actor{Platform: "slack", UserID: "UADMIN", Admin: true}, e.clock())
+	n, evs, _ := bot.NewStatement(s, bot.Actor{Platform: "slack", UserID: "UADMIN", Admin: true}, nil, nil, e.clock())
 	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
 		_, err := tx.Create(n, "", evs...)
 		return err

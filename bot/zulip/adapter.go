@@ -273,7 +273,7 @@ func placeOf(m *Message, me botSelf) place {
 		return placeChannel
 	}
 	for _, u := range m.DisplayRecipient.Users {
-		if u.ID != m.SenderID && u.ID != me.ID && !(me.Email != "" && strings.EqualFold(u.Email, me.Email)) {
+		if u.ID != m.SenderID && u.ID != me.ID && !bot.SameEmail(u.Email, me.Email) {
 			return placeGroupDM
 		}
 	}
@@ -282,7 +282,7 @@ func placeOf(m *Message, me botSelf) place {
 
 // fromSelf reports whether the bot sent m.
 func fromSelf(m *Message, me botSelf) bool {
-	return (me.ID != 0 && m.SenderID == me.ID) || (me.Email != "" && strings.EqualFold(m.SenderEmail, me.Email))
+	return (me.ID != 0 && m.SenderID == me.ID) || bot.SameEmail(m.SenderEmail, me.Email)
 }
 
 // handleEvent handles one event from the queue: a message that is a

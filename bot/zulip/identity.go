@@ -102,7 +102,7 @@ func realEmail(u zulipUser, senderEmail string, id int64) string {
 // isDummyEmail reports whether email is the dummy address Zulip gives
 // user id when email visibility is restricted: user<id>@<realm host>.
 func isDummyEmail(email string, id int64) bool {
-	local, _, ok := strings.Cut(strings.ToLower(email), "@")
+	local, _, ok := strings.Cut(bot.EmailKey(email), "@")
 	return ok && local == "user"+strconv.FormatInt(id, 10)
 }
 

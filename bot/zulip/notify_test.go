@@ -39,7 +39,7 @@ func TestNotices_ZulipFailsThenDeliversOnceInOrderInTheTopic(t *testing.T) {
 	admin := bot.Actor{Platform: "zulip", UserID: "1", Admin: true, Name: "Ada"}
 	s := &bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: d.OrgByAcronym("3GPP").ID,
 		Title: "LS on YANG", Purpose: bot.PurposeAction, Deadline: bot.Date{Y: 2027, M: 1, D: 15}, Body: "x"}
-	n, evs := bot.NewStatement(s, admin, clock())
+	n, evs, _ := bot.NewStatement(s, admin, nil, nil, clock())
 	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
 		t.Fatal(err)
 	}

@@ -41,8 +41,13 @@ func TestReminders_NudgeSnoozeEscalationOnZulip(t *testing.T) {
 	h.dm(david, "version", 1) // David's first command ties him to the directory (BBF's manager)
 
 	got := h.dm(alice, `submit from=BBF to=opsawg purpose=action deadline=2026-12-10 title="LS on TR-181" body="Please review."`, 1)
-	if !strings.Contains(got[0].Content, "Submitted") || !strings.Contains(got[0].Content, "LS-1") {
+	if !strings.Contains(got[0].Content, "Submitted") || !strings.Contains(got[0].Content, "LS-1") || !strings.Contains(got[0].Content, "State: pending") {
 		t.Fatalf("submit: %s", got[0].Content)
+	}
+	// Alice speaks for nobody at BBF: David, BBF's liaison manager, records it.
+	got = h.dm(david, "approve LS-1", 1)
+	if !strings.Contains(got[0].Content, "pending → posted") {
+		t.Fatalf("approve: %s", got[0].Content)
 	}
 	deliver()
 	before := len(h.srv.Messages())

@@ -20,8 +20,8 @@ func TestOutboxCommand_ListsFailedAndRetries(t *testing.T) {
 	}
 	db.Seed(ctx)
 	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}, LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
-	n, evs := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", Title: "T", Purpose: bot.PurposeInfo, Body: "x"},
-		bot.Actor{Platform: "console", UserID: "local"}, time.Now())
+	n, evs, _ := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", Title: "T", Purpose: bot.PurposeInfo, Body: "x"},
+		bot.Actor{Platform: "console", UserID: "local"}, nil, nil, time.Now())
 	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,93 @@
+package storage
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+// A directory file's names lose their bidi controls and zero-width
+// characters before they are checked, and nothing stored keeps any, however
+// the directory arrives.
+func TestDirectory_InvisibleCharactersRemoved(t *testing.T) {
+	file := dirfileMinimal("[[organization]]\nacronym = \"BBF\u200b\"\nname = \"Broadband\u202e Forum\"\nrelationship = \"formal\"\n" +
+		"aliases = [\"DSL\u2060 Forum\"]\n" +
+		"[[organization.manager]]\nname = \"David\u200d Sinicrope\"\nemail = \"bbf-liaison\u200b@ietf.org\"\n")
+	d, err := ParseDirectoryFile("d.toml", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := d.OrgByAcronym("BBF")
+	if o == nil || o.Name != "Broadband Forum" || o.Aliases[0] != "DSL Forum" || o.Managers[0].Name != "David Sinicrope" || o.Managers[0].Email != "bbf-liaison@ietf.org" {
+		t.Fatalf("parsed: %+v", o)
+	}
+	// A name of nothing but invisible characters is no name.
+	_, err = ParseDirectoryFile("d.toml", dirfileMinimal("[[organization]]\nacronym = \"X\"\nrelationship = \"none\"\n[[organization.contact]]\nname = \"\u200b\u202e\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "a person needs a name or an email address") {
+		t.Fatalf("invisible-only name: %v", err)
+	}
+
+	// Whatever hands the store a directory, what is stored is clean.
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	d.Orgs = append(d.Orgs, &bot.Organization{Acronym: "\u2066ETSI\u2069", Name: "European Telecommunications\u200b Standards Institute",
+		Relationship: bot.RelFormal, Contacts: []bot.Person{{Name: "ETSI\u202e Secretariat", Email: "liaison@etsi.org"}}})
+	if _, err := db.ReplaceDirectory(ctx, d, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.EditDirectory(ctx, "test", func(cur *bot.Directory) (*bot.Directory, error) {
+		cur.Coordinators.People = append(cur.Coordinators.People, bot.Person{Name: "Warren\u200b Kumari", Email: "warren@kumari.net"})
+		return cur, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.Directory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := FormatDirectoryFile(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := strings.IndexFunc(string(out), bot.Invisible); i >= 0 {
+		t.Fatalf("stored directory holds an invisible character near %q", string(out)[max(0, i-40):i])
+	}
+	if stored.OrgByAcronym("ETSI") == nil || !stored.IsCoordinator("warren@kumari.net") || stored.Coordinators.People[0].Name != "Warren Kumari" {
+		t.Errorf("stored: ETSI %v, coordinators %+v", stored.OrgByAcronym("ETSI"), stored.Coordinators.People)
+	}
+}
+
+// SQLite's COLLATE NOCASE folds ASCII letters only, as bot.SameEmail does:
+// the lookups by address find a person in any ASCII case and never through
+// a look-alike (the Kelvin sign U+212A is not "k").
+func TestPersonByEmail_ASCIICaseOnly(t *testing.T) {
+	db := MustOpenDB(t)
+	MustSeed(t, db)
+	ctx := context.Background()
+	if _, err := db.EditDirectory(ctx, "test", func(cur *bot.Directory) (*bot.Directory, error) {
+		cur.Coordinators.People = append(cur.Coordinators.People, bot.Person{Name: "Warren Kumari", Email: "warren@kumari.net"})
+		return cur, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.PersonByEmail(ctx, "Warren@KUMARI.NET"); err != nil || p.Name != "Warren Kumari" {
+		t.Fatalf("in capitals: %+v %v", p, err)
+	}
+	if p, err := db.PersonByEmail(ctx, "warren@\u212Aumari.net"); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Fatalf("look-alike found %+v (%v)", p, err)
+	}
+	// Linking a chat user to the look-alike makes somebody else, not Warren.
+	p, err := db.LinkChat(ctx, bot.PlatformConsole, "warren@\u212Aumari.net", "warren@\u212Aumari.net", "Mallory", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Directory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name == "Warren Kumari" || d.IsCoordinator(p.Email) || d.PersonWithEmail("warren@kumari.net").Name != "Warren Kumari" {
+		t.Errorf("the look-alike became %+v", p)
+	}
+}
