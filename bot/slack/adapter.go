@@ -81,6 +81,8 @@ type Config struct {
 	// whose target names no channel go there.
 	Channel string
 
+	// Logger gets the adapter's lines; the adapter adds platform=slack
+	// itself, so do not give it a logger that already has it.
 	Logger *slog.Logger
 	// Now is the clock (signature windows, cache ages).
 	Now bot.Clock

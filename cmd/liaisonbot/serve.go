@@ -98,7 +98,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		sa, err := slack.New(slack.Config{
 			Handler: router, Directory: db, Store: db,
 			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
-			Channel: cfg.Slack.Channel, Logger: g.logger.With("platform", "slack"), OnReject: s.metrics.slackRejected,
+			Channel: cfg.Slack.Channel, Logger: g.logger, OnReject: s.metrics.slackRejected,
 		})
 		if err != nil {
 			db.Close()
