@@ -13,7 +13,11 @@ import (
 
 // Config is the effective configuration.
 type Config struct {
-	DB        string   // SQLite file
+	DB string // SQLite file
+	// DBSync is SQLite's synchronous mode: full (default: an answered
+	// change survives a power cut), normal (faster; a power cut may drop the
+	// last changes) or extra.
+	DBSync    string
 	Addr      string   // HTTP listen address
 	Admins    []string // actor keys: "slack:U123", "zulip:42", "console:local"
 	LogFormat string   // text | json
@@ -110,6 +114,7 @@ type Outbox struct {
 func Default() *Config {
 	return &Config{
 		DB:              "liaisonbot.db",
+		DBSync:          "full",
 		Addr:            ":8080",
 		LogFormat:       "text",
 		LogLevel:        "info",

@@ -99,6 +99,7 @@ func settings(c *Config) []setting {
 	r := &c.Reminders
 	return []setting{
 		str("LIAISONBOT_DB", "storage.db", &c.DB, false),
+		str("LIAISONBOT_DB_SYNCHRONOUS", "storage.synchronous", &c.DBSync, false),
 		str("LIAISONBOT_ADDR", "http.addr", &c.Addr, false),
 		dur("LIAISONBOT_SHUTDOWN_TIMEOUT", "http.shutdown_timeout", &c.ShutdownTimeout),
 		list("LIAISONBOT_ADMINS", "bot.admins", &c.Admins),
@@ -255,6 +256,11 @@ func (c *Config) Validate() error {
 	}
 	if c.DB == "" {
 		bad("LIAISONBOT_DB", "must not be empty")
+	}
+	switch strings.ToLower(c.DBSync) {
+	case "full", "normal", "extra":
+	default:
+		bad("LIAISONBOT_DB_SYNCHRONOUS", "%q is not full, normal or extra", c.DBSync)
 	}
 	if c.Addr == "" {
 		bad("LIAISONBOT_ADDR", "must not be empty")

@@ -35,7 +35,7 @@ func loadZuliprc(cfg *config.Config) error {
 // openStore opens and migrates the database and seeds the bundled
 // directory on first start.
 func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
-	db, err := storage.Open(ctx, g.cfg.DB)
+	db, err := storage.Open(ctx, g.cfg.DB, storage.WithSynchronous(g.cfg.DBSync))
 	if err != nil {
 		return nil, fmt.Errorf("LIAISONBOT_DB: %w", err)
 	}
