@@ -6,12 +6,15 @@ import (
 	"fmt"
 )
 
+const configUsage = `Usage: liaisonbot config check
+
+Prints the effective configuration (defaults, then the file, then the environment),
+secrets masked, each value with where it came from, and checks it.`
+
 func runConfig(ctx context.Context, g *globals, args []string) error {
 	fs := flag.NewFlagSet("config", flag.ContinueOnError)
 	fs.SetOutput(g.env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(g.env.Stderr, "Usage: liaisonbot config check\n\nPrints the effective configuration (defaults, then the file, then the environment), secrets masked, and checks it.")
-	}
+	fs.Usage = func() { fmt.Fprintln(g.env.Stderr, configUsage) }
 	if err := fs.Parse(args); err != nil {
 		return usageErr("config: %v", err)
 	}

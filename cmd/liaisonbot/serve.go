@@ -48,14 +48,21 @@ type runner struct {
 	run  func(ctx context.Context) error
 }
 
+const serveUsage = `Usage: liaisonbot serve
+
+Runs everything configured: Slack (HTTP or Socket Mode), Zulip (event queue and/or outgoing webhook),
+the notification dispatcher and the reminder sweep, with GET /healthz and GET /metrics.`
+
 func runServe(ctx context.Context, g *globals, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(g.env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(g.env.Stderr, "Usage: liaisonbot serve\n\nRuns everything configured: Slack (HTTP or Socket Mode), Zulip (event queue and/or outgoing webhook),\nthe notification dispatcher and the reminder sweep, with GET /healthz and GET /metrics.")
-	}
+	fs.Usage = func() { fmt.Fprintln(g.env.Stderr, serveUsage) }
 	if err := fs.Parse(args); err != nil {
 		return usageErr("serve: %v", err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return usageErr("serve: unexpected argument %q", fs.Arg(0))
 	}
 	s, err := newServer(ctx, g)
 	if err != nil {
