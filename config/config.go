@@ -31,7 +31,7 @@ type Config struct {
 	Datatracker Datatracker
 	Outbox      Outbox
 
-	sources map[string]string // env name -> "default" | "file" | "env" | "env file"
+	sources map[string]string // env name -> "default" | "file" | "env" | "env file" | "zuliprc"
 }
 
 // Slack is the Slack app's settings.
@@ -135,6 +135,29 @@ func Default() *Config {
 	}
 }
 
+// FillZulipFromRC sets the Zulip credentials read from the zuliprc
+// (ZULIP_CONFIG) where neither the file nor the environment gave them, and
+// records the zuliprc as their source.
+func (c *Config) FillZulipFromRC(site, email, apiKey string) {
+	fill := func(env string, p *string, v string) {
+		if *p == "" && v != "" {
+			*p = v
+			if c.sources == nil {
+				c.sources = map[string]string{}
+			}
+			c.sources[env] = "zuliprc"
+		}
+	}
+	fill("ZULIP_SITE", &c.Zulip.Site, site)
+	fill("ZULIP_EMAIL", &c.Zulip.Email, email)
+	fill("ZULIP_API_KEY", &c.Zulip.APIKey, apiKey)
+}
+
+// Platforms reports whether any chat platform is configured (Slack, or
+// Zulip in either mode): without one, serve answers only its health and
+// metrics endpoints and only the console is of use.
+func (c *Config) Platforms() bool { return c.Slack.Enabled() || c.Zulip.Enabled() }
+
 // IsAdmin reports whether the actor key is a configured admin.
 func (c *Config) IsAdmin(key string) bool {
 	for _, a := range c.Admins {
@@ -155,7 +178,7 @@ func (c *Config) AdminSet() map[string]bool {
 }
 
 // Source says where the setting with the environment name came from:
-// "default", "file", "env" or "env file".
+// "default", "file", "env", "env file" or "zuliprc".
 func (c *Config) Source(env string) string {
 	if s, ok := c.sources[env]; ok {
 		return s

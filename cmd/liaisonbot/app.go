@@ -24,15 +24,7 @@ func loadZuliprc(cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("ZULIP_CONFIG: %w", err)
 	}
-	if cfg.Zulip.Site == "" {
-		cfg.Zulip.Site = site
-	}
-	if cfg.Zulip.Email == "" {
-		cfg.Zulip.Email = email
-	}
-	if cfg.Zulip.APIKey == "" {
-		cfg.Zulip.APIKey = key
-	}
+	cfg.FillZulipFromRC(site, email, key)
 	return nil
 }
 

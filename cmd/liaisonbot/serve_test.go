@@ -172,6 +172,13 @@ func (f *fakeSlack) responsesFor(key string) []string {
 }
 
 // slashBody is a slash command's form, as Slack sends it.
+// callCount is how many times the method was called.
+func (f *fakeSlack) callCount(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[method]
+}
+
 func slashBody(user, text, responseURL string) string {
 	return url.Values{
 		"token": {"unused-verification-token"}, "team_id": {"T0TEST"}, "team_domain": {"liaison-test"},
