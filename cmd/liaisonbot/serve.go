@@ -102,19 +102,21 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	var platforms []string
 
 	if cfg.Slack.Enabled() {
+		api := slackgo.New(cfg.Slack.BotToken, slackgo.OptionAPIURL(cfg.Slack.APIURL))
+		self, err := checkSlack(ctx, api)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 		sa, err := slack.New(slack.Config{
 			Handler: router, Directory: db, Store: db,
 			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
+			BotUserID: self.UserID, TeamID: self.TeamID, EnterpriseID: self.EnterpriseID,
 			Channel: cfg.Slack.Channel, Logger: g.logger, OnReject: s.metrics.slackRejected,
 		})
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("SLACK_BOT_TOKEN: %w", err)
-		}
-		api := slackgo.New(cfg.Slack.BotToken, slackgo.OptionAPIURL(cfg.Slack.APIURL))
-		if err := checkSlack(ctx, api); err != nil {
-			db.Close()
-			return nil, err
 		}
 		if cfg.Slack.SocketMode() {
 			s.runners = append(s.runners, runner{"slack socket mode", sa.RunSocketMode})
@@ -231,21 +233,22 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	return s, nil
 }
 
-// checkSlack refuses to start with a token Slack rejects; a network failure
-// only warns (Slack may come back).
-func checkSlack(ctx context.Context, api *slackgo.Client) error {
+// checkSlack refuses to start with a token Slack rejects and returns who
+// the bot is (its user, workspace and Grid organization); a network failure
+// returns an empty answer (Slack may come back; the adapter asks again).
+func checkSlack(ctx context.Context, api *slackgo.Client) (slackgo.AuthTestResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := api.AuthTestContext(ctx)
+	r, err := api.AuthTestContext(ctx)
 	var se slackgo.SlackErrorResponse
 	switch {
 	case err == nil:
-		return nil
+		return *r, nil
 	case errors.As(err, &se) || strings.Contains(err.Error(), "invalid_auth") || strings.Contains(err.Error(), "not_authed") ||
 		strings.Contains(err.Error(), "account_inactive") || strings.Contains(err.Error(), "token_revoked"):
-		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused the token: %w", err)
+		return slackgo.AuthTestResponse{}, fmt.Errorf("SLACK_BOT_TOKEN: Slack refused the token: %w", err)
 	}
-	return nil
+	return slackgo.AuthTestResponse{}, nil
 }
 
 // checkZulip refuses to start with credentials Zulip rejects.

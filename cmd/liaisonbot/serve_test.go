@@ -114,8 +114,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			f.usersInfoHook(id)
 		}
 		name := "Tester " + id
-		answer(map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(id), "real_name": name,
-			"profile": map[string]any{"real_name": name, "display_name": name, "email": strings.ToLower(id) + "@example.org"}}})
+		answer(map[string]any{"user": map[string]any{"id": id, "team_id": "T0TEST", "name": strings.ToLower(id), "real_name": name,
+			"is_email_confirmed": true,
+			"profile":            map[string]any{"real_name": name, "display_name": name, "email": strings.ToLower(id) + "@example.org"}}})
 	case "chat.postMessage":
 		ts := fmt.Sprintf("1700000000.%06d", f.ts.Add(1))
 		p := slackPost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks"),
