@@ -108,6 +108,9 @@ type Datatracker struct {
 type Outbox struct {
 	SlackPace time.Duration // per-channel gap between Slack messages
 	GiveUp    time.Duration // a notice still failing after this is parked
+	// Lease is how long a dispatcher's claim on a notice lasts; another
+	// process takes over a dead one's claims when it runs out.
+	Lease time.Duration
 }
 
 // Default returns the built-in defaults.
@@ -131,7 +134,7 @@ func Default() *Config {
 			Timezone:          "UTC",
 		},
 		Datatracker: Datatracker{URL: "https://datatracker.ietf.org"},
-		Outbox:      Outbox{SlackPace: time.Second, GiveUp: 48 * time.Hour},
+		Outbox:      Outbox{SlackPace: time.Second, GiveUp: 48 * time.Hour, Lease: time.Minute},
 	}
 }
 

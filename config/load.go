@@ -130,6 +130,7 @@ func settings(c *Config) []setting {
 		dur("LIAISONBOT_STATEMENTS_SYNC_INTERVAL", "datatracker.statements_sync_interval", &c.Datatracker.StatementsInterval),
 		dur("LIAISONBOT_SLACK_PACE", "outbox.slack_pace", &c.Outbox.SlackPace),
 		dur("LIAISONBOT_OUTBOX_GIVE_UP", "outbox.give_up", &c.Outbox.GiveUp),
+		dur("LIAISONBOT_OUTBOX_LEASE", "outbox.lease", &c.Outbox.Lease),
 	}
 }
 
@@ -348,6 +349,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Outbox.GiveUp < time.Minute {
 		bad("LIAISONBOT_OUTBOX_GIVE_UP", "%s is too short", c.Outbox.GiveUp)
+	}
+	if c.Outbox.Lease < time.Second {
+		bad("LIAISONBOT_OUTBOX_LEASE", "%s is too short (at least 1s; a delivery may take a third of it)", c.Outbox.Lease)
 	}
 	return errors.Join(errs...)
 }

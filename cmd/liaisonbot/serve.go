@@ -194,7 +194,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		Store: db, Chats: s.chats, Owner: hostname + "|" + cfg.Addr + "|" + cfg.DB,
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
-		GiveUp: cfg.Outbox.GiveUp, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
+		GiveUp: cfg.Outbox.GiveUp, Lease: cfg.Outbox.Lease, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
 		Grace: cfg.ShutdownTimeout / 3,
 	}
 	db.OnNotice = d.Wake

@@ -40,6 +40,10 @@ type fakeSlack struct {
 	authError atomic.Value // string
 	// usersInfoHook, if set, runs before users.info answers (to slow it).
 	usersInfoHook func(user string)
+	// postDelay is how long chat.postMessage thinks before it takes a
+	// message (a slow Slack); the message counts as posted even if the
+	// caller has gone meanwhile.
+	postDelay atomic.Int64 // nanoseconds
 
 	ts        atomic.Int64
 	mu        sync.Mutex
@@ -118,6 +122,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			"is_email_confirmed": true,
 			"profile":            map[string]any{"real_name": name, "display_name": name, "email": strings.ToLower(id) + "@example.org"}}})
 	case "chat.postMessage":
+		time.Sleep(time.Duration(f.postDelay.Load()))
 		ts := fmt.Sprintf("1700000000.%06d", f.ts.Add(1))
 		p := slackPost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks"),
 			ThreadTS: r.Form.Get("thread_ts"), TS: ts}
