@@ -79,14 +79,7 @@ func TestCrash_SIGKILLDuringSubmissionsLosesNothingAndDoublesOnlyTheWindow(t *te
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
 
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("LIAISONBOT_CRASH_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("LIAISONBOT_CRASH_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := crashSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 0x11a150))
 	killAfter := 50 + rng.IntN(850)
 	killDelay := time.Duration(rng.IntN(20_000)) * time.Microsecond
@@ -245,18 +238,8 @@ func TestCrash_SIGKILLDuringSubmissionsLosesNothingAndDoublesOnlyTheWindow(t *te
 	if pending != 0 {
 		t.Errorf("the outbox did not drain within %s of the restart: %d pending", drainTimeout, pending)
 	}
-	for _, p := range []*proc{p2, other} {
-		p.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.exited:
-		case <-time.After(30 * time.Second):
-			p.cmd.Process.Kill()
-			t.Fatalf("%s did not stop within 30s of SIGTERM", filepath.Base(p.logPath))
-		}
-		if !p.cmd.ProcessState.Success() {
-			t.Errorf("%s: exited with %s after SIGTERM:\n%s", filepath.Base(p.logPath), p.cmd.ProcessState, tail(p.logPath, 30))
-		}
-	}
+	stopProc(t, p2)
+	stopProc(t, other)
 
 	// Late answers: an empty acknowledgement followed by a response_url post.
 	for i := range subs {
@@ -402,16 +385,52 @@ func TestCrash_SIGKILLDuringSubmissionsLosesNothingAndDoublesOnlyTheWindow(t *te
 	if len(byTitle) < ok1+ok2 {
 		t.Errorf("%d statements in the database for %d answered submissions", len(byTitle), ok1+ok2)
 	}
-	for _, p := range []*proc{p1, p2, other} {
+	checkLogs(t, p1, p2, other)
+	if t.Failed() {
+		t.Logf("run 2's log ends:\n%s", tail(p2.logPath, 20))
+	}
+}
+
+// crashSeed is LIAISONBOT_CRASH_SEED (to replay a run), else a new seed.
+func crashSeed(t *testing.T) uint64 {
+	t.Helper()
+	if s := os.Getenv("LIAISONBOT_CRASH_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("LIAISONBOT_CRASH_SEED: %v", err)
+		}
+		return n
+	}
+	return uint64(time.Now().UnixNano())
+}
+
+// stopProc stops a serve process with SIGTERM and checks that it exits
+// cleanly within 30 s.
+func stopProc(t *testing.T, p *proc) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		t.Fatalf("%s: the process did not stop within 30s of SIGTERM", filepath.Base(p.logPath))
+	}
+	if !p.cmd.ProcessState.Success() {
+		t.Errorf("%s: the process exited with %s after SIGTERM:\n%s", filepath.Base(p.logPath), p.cmd.ProcessState, tail(p.logPath, 30))
+	}
+}
+
+// checkLogs fails the test on a panic, a locked database or an error in a
+// process's log.
+func checkLogs(t *testing.T, procs ...*proc) {
+	t.Helper()
+	for _, p := range procs {
 		log, _ := os.ReadFile(p.logPath)
 		for _, bad := range []string{"panic", "database is locked", "SQLITE_BUSY", "level=ERROR"} {
 			if strings.Contains(string(log), bad) {
 				t.Errorf("%s shows %q:\n%s", filepath.Base(p.logPath), bad, grepLines(string(log), bad))
 			}
 		}
-	}
-	if t.Failed() {
-		t.Logf("run 2's log ends:\n%s", tail(p2.logPath, 20))
 	}
 }
 
@@ -454,14 +473,7 @@ func TestCrash_TwoProcessesOnASlowSlackDeliverEachNoticeOnceAcrossASIGKILL(t *te
 	}
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("LIAISONBOT_CRASH_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("LIAISONBOT_CRASH_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := crashSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 0x510))
 	const notices = 20
 	killAfter := 2 + rng.IntN(10) // posts Slack took before the kill
@@ -541,16 +553,7 @@ func TestCrash_TwoProcessesOnASlowSlackDeliverEachNoticeOnceAcrossASIGKILL(t *te
 	if pending != 0 {
 		t.Errorf("%d notices not sent a minute after the kill", pending)
 	}
-	p2.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p2.exited:
-	case <-time.After(30 * time.Second):
-		p2.cmd.Process.Kill()
-		t.Fatalf("the surviving process did not stop within 30s of SIGTERM")
-	}
-	if !p2.cmd.ProcessState.Success() {
-		t.Errorf("the surviving process exited with %s:\n%s", p2.cmd.ProcessState, tail(p2.logPath, 30))
-	}
+	stopProc(t, p2)
 
 	got := map[string]int{}
 	for _, p := range fake.postsTo("CLIAISON") {
@@ -575,14 +578,7 @@ func TestCrash_TwoProcessesOnASlowSlackDeliverEachNoticeOnceAcrossASIGKILL(t *te
 	if bound := min(len(heldByDead), 1); dups > bound {
 		t.Errorf("%d duplicates; the window allows %d (the dead process's delivery in flight)", dups, bound)
 	}
-	for _, p := range []*proc{p1, p2} {
-		log, _ := os.ReadFile(p.logPath)
-		for _, bad := range []string{"panic", "database is locked", "SQLITE_BUSY", "level=ERROR"} {
-			if strings.Contains(string(log), bad) {
-				t.Errorf("%s shows %q:\n%s", filepath.Base(p.logPath), bad, grepLines(string(log), bad))
-			}
-		}
-	}
+	checkLogs(t, p1, p2)
 	if t.Failed() {
 		t.Logf("the survivor's log ends:\n%s", tail(p2.logPath, 30))
 	}
