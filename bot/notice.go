@@ -32,6 +32,15 @@ func (t Target) String() string {
 	return t.Platform + ":#" + t.Channel
 }
 
+// ChannelKey names the conversation the target is in, for pacing and
+// batching: "slack|C123", or "zulip|@42" for a person's direct messages.
+func (t Target) ChannelKey() string {
+	if t.User != "" {
+		return t.Platform + "|@" + t.User
+	}
+	return t.Platform + "|" + t.Channel
+}
+
 // Delivery is one message for a Chat to deliver.
 type Delivery struct {
 	Target  Target
@@ -146,6 +155,27 @@ type OutboxItem struct {
 	Target    Target
 	Created   time.Time
 	Attempts  int
+}
+
+// ClaimLimits bound one claim of outbox rows, a dispatcher's batch, so
+// that it is delivered well within the claim's lease.
+type ClaimLimits struct {
+	// Rows is the most rows in all.
+	Rows int
+	// Channels is the most distinct channels (a person's direct messages
+	// count as one channel).
+	Channels int
+	// PerChannel is the most rows of one channel, by platform; a platform
+	// not in the map gets one.
+	PerChannel map[string]int
+}
+
+// ChannelLimit is the most rows of one channel of the platform.
+func (l ClaimLimits) ChannelLimit(platform string) int {
+	if n := l.PerChannel[platform]; n > 0 {
+		return n
+	}
+	return 1
 }
 
 // PersonalTargets decides where a message for people goes on each

@@ -14,7 +14,7 @@ type Actor struct {
 	Platform string
 	UserID   string // the platform's user id ("local" in the console)
 	Name     string // display name as the platform gives it
-	Email    string // the email the platform reports, if any
+	Email    string // the email the platform vouches for, if any (adapters leave out the rest)
 	// Person is the directory person the chat user is tied to, if any.
 	Person *Person
 	// Admin is true for users listed in LIAISONBOT_ADMINS.

@@ -13,7 +13,11 @@ import (
 
 // Config is the effective configuration.
 type Config struct {
-	DB        string   // SQLite file
+	DB string // SQLite file
+	// DBSync is SQLite's synchronous mode: full (default: an answered
+	// change survives a power cut), normal (faster; a power cut may drop the
+	// last changes) or extra.
+	DBSync    string
 	Addr      string   // HTTP listen address
 	Admins    []string // actor keys: "slack:U123", "zulip:42", "console:local"
 	LogFormat string   // text | json
@@ -27,7 +31,7 @@ type Config struct {
 	Datatracker Datatracker
 	Outbox      Outbox
 
-	sources map[string]string // env name -> "default" | "file" | "env" | "env file"
+	sources map[string]string // env name -> "default" | "file" | "env" | "env file" | "zuliprc"
 }
 
 // Slack is the Slack app's settings.
@@ -104,12 +108,16 @@ type Datatracker struct {
 type Outbox struct {
 	SlackPace time.Duration // per-channel gap between Slack messages
 	GiveUp    time.Duration // a notice still failing after this is parked
+	// Lease is how long a dispatcher's claim on a notice lasts; another
+	// process takes over a dead one's claims when it runs out.
+	Lease time.Duration
 }
 
 // Default returns the built-in defaults.
 func Default() *Config {
 	return &Config{
 		DB:              "liaisonbot.db",
+		DBSync:          "full",
 		Addr:            ":8080",
 		LogFormat:       "text",
 		LogLevel:        "info",
@@ -126,9 +134,32 @@ func Default() *Config {
 			Timezone:          "UTC",
 		},
 		Datatracker: Datatracker{URL: "https://datatracker.ietf.org"},
-		Outbox:      Outbox{SlackPace: time.Second, GiveUp: 48 * time.Hour},
+		Outbox:      Outbox{SlackPace: time.Second, GiveUp: 48 * time.Hour, Lease: time.Minute},
 	}
 }
+
+// FillZulipFromRC sets the Zulip credentials read from the zuliprc
+// (ZULIP_CONFIG) where neither the file nor the environment gave them, and
+// records the zuliprc as their source.
+func (c *Config) FillZulipFromRC(site, email, apiKey string) {
+	fill := func(env string, p *string, v string) {
+		if *p == "" && v != "" {
+			*p = v
+			if c.sources == nil {
+				c.sources = map[string]string{}
+			}
+			c.sources[env] = "zuliprc"
+		}
+	}
+	fill("ZULIP_SITE", &c.Zulip.Site, site)
+	fill("ZULIP_EMAIL", &c.Zulip.Email, email)
+	fill("ZULIP_API_KEY", &c.Zulip.APIKey, apiKey)
+}
+
+// Platforms reports whether any chat platform is configured (Slack, or
+// Zulip in either mode): without one, serve answers only its health and
+// metrics endpoints and only the console is of use.
+func (c *Config) Platforms() bool { return c.Slack.Enabled() || c.Zulip.Enabled() }
 
 // IsAdmin reports whether the actor key is a configured admin.
 func (c *Config) IsAdmin(key string) bool {
@@ -150,7 +181,7 @@ func (c *Config) AdminSet() map[string]bool {
 }
 
 // Source says where the setting with the environment name came from:
-// "default", "file", "env" or "env file".
+// "default", "file", "env", "env file" or "zuliprc".
 func (c *Config) Source(env string) string {
 	if s, ok := c.sources[env]; ok {
 		return s

@@ -118,3 +118,30 @@ func TestLoad_BadFile(t *testing.T) {
 		t.Errorf("bad value: %v", err)
 	}
 }
+
+func TestLoad_DBSynchronousIsFullUnlessLowered(t *testing.T) {
+	c, err := Load("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBSync != "full" {
+		t.Errorf("default synchronous %q, want full", c.DBSync)
+	}
+	f := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(f, []byte("[storage]\nsynchronous = \"normal\"\n"), 0o600)
+	if c, err = Load(f, env(nil)); err != nil || c.DBSync != "normal" || c.Source("LIAISONBOT_DB_SYNCHRONOUS") != "file" {
+		t.Errorf("from the file: %v %q %s", err, c.DBSync, c.Source("LIAISONBOT_DB_SYNCHRONOUS"))
+	}
+	if c, err = Load(f, env(map[string]string{"LIAISONBOT_DB_SYNCHRONOUS": "EXTRA"})); err != nil || c.DBSync != "EXTRA" || c.Validate() != nil {
+		t.Errorf("from the environment: %v %q", err, c.DBSync)
+	}
+	if !strings.Contains(c.String(), "LIAISONBOT_DB_SYNCHRONOUS") {
+		t.Errorf("config check does not show the setting:\n%s", c)
+	}
+	for _, bad := range []string{"off", "0", "fast"} {
+		c, _ := Load("", env(map[string]string{"LIAISONBOT_DB_SYNCHRONOUS": bad}))
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "LIAISONBOT_DB_SYNCHRONOUS") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

@@ -99,6 +99,7 @@ func settings(c *Config) []setting {
 	r := &c.Reminders
 	return []setting{
 		str("LIAISONBOT_DB", "storage.db", &c.DB, false),
+		str("LIAISONBOT_DB_SYNCHRONOUS", "storage.synchronous", &c.DBSync, false),
 		str("LIAISONBOT_ADDR", "http.addr", &c.Addr, false),
 		dur("LIAISONBOT_SHUTDOWN_TIMEOUT", "http.shutdown_timeout", &c.ShutdownTimeout),
 		list("LIAISONBOT_ADMINS", "bot.admins", &c.Admins),
@@ -129,6 +130,7 @@ func settings(c *Config) []setting {
 		dur("LIAISONBOT_STATEMENTS_SYNC_INTERVAL", "datatracker.statements_sync_interval", &c.Datatracker.StatementsInterval),
 		dur("LIAISONBOT_SLACK_PACE", "outbox.slack_pace", &c.Outbox.SlackPace),
 		dur("LIAISONBOT_OUTBOX_GIVE_UP", "outbox.give_up", &c.Outbox.GiveUp),
+		dur("LIAISONBOT_OUTBOX_LEASE", "outbox.lease", &c.Outbox.Lease),
 	}
 }
 
@@ -256,6 +258,11 @@ func (c *Config) Validate() error {
 	if c.DB == "" {
 		bad("LIAISONBOT_DB", "must not be empty")
 	}
+	switch strings.ToLower(c.DBSync) {
+	case "full", "normal", "extra":
+	default:
+		bad("LIAISONBOT_DB_SYNCHRONOUS", "%q is not full, normal or extra", c.DBSync)
+	}
 	if c.Addr == "" {
 		bad("LIAISONBOT_ADDR", "must not be empty")
 	}
@@ -342,6 +349,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Outbox.GiveUp < time.Minute {
 		bad("LIAISONBOT_OUTBOX_GIVE_UP", "%s is too short", c.Outbox.GiveUp)
+	}
+	if c.Outbox.Lease < time.Second {
+		bad("LIAISONBOT_OUTBOX_LEASE", "%s is too short (at least 1s; a delivery may take a third of it)", c.Outbox.Lease)
 	}
 	return errors.Join(errs...)
 }

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,14 +58,53 @@ type DB struct {
 // store checks whether another process changed it.
 const DirectoryRecheck = time.Second
 
+// Synchronous modes: how hard SQLite works to make a commit survive a
+// power cut (https://sqlite.org/pragma.html#pragma_synchronous).
+const (
+	// SyncFull (the default): with WAL, every commit is synced to disk
+	// before it returns, so a statement answered "Submitted" survives a
+	// power cut.
+	SyncFull = "FULL"
+	// SyncNormal syncs only at checkpoints: faster, and still safe against
+	// a crash of the process, but a power cut or kernel panic can roll back
+	// the last commits.
+	SyncNormal = "NORMAL"
+	// SyncExtra also syncs the directory after a commit.
+	SyncExtra = "EXTRA"
+)
+
+// SyncModes are the accepted synchronous settings (OFF is not one: it can
+// corrupt the database on a power cut).
+var SyncModes = []string{SyncFull, SyncNormal, SyncExtra}
+
+// Option changes how Open opens the database.
+type Option func(*options)
+
+type options struct {
+	synchronous string
+}
+
+// WithSynchronous sets SQLite's synchronous mode (SyncFull, SyncNormal,
+// SyncExtra, any case); the default is SyncFull.
+func WithSynchronous(mode string) Option {
+	return func(o *options) { o.synchronous = strings.ToUpper(strings.TrimSpace(mode)) }
+}
+
 // Open opens (creating if needed) the database at path and migrates it.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
+	o := options{synchronous: SyncFull}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !slices.Contains(SyncModes, o.synchronous) {
+		return nil, fmt.Errorf("open database %s: synchronous %q is not one of %s", path, o.synchronous, strings.Join(SyncModes, ", "))
+	}
 	db := &DB{Path: path, Now: time.Now, Logger: slog.Default()}
 	var err error
-	if db.w, err = sqlx.Open("sqlite3", dsn(path, false)); err != nil {
+	if db.w, err = sqlx.Open("sqlite3", dsn(path, o.synchronous, false)); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db.w.SetMaxOpenConns(1)
@@ -79,7 +119,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.w.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	if db.r, err = sqlx.Open("sqlite3", dsn(path, true)); err != nil {
+	if db.r, err = sqlx.Open("sqlite3", dsn(path, o.synchronous, true)); err != nil {
 		db.w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -90,12 +130,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // dsn puts the per-connection settings in the connection string, so every
 // pooled connection has them.
-func dsn(path string, readOnly bool) string {
+func dsn(path, synchronous string, readOnly bool) string {
 	v := url.Values{}
 	v.Set("_journal_mode", "WAL")
 	v.Set("_busy_timeout", "10000")
 	v.Set("_foreign_keys", "on")
-	v.Set("_synchronous", "NORMAL")
+	v.Set("_synchronous", synchronous)
 	if readOnly {
 		v.Set("mode", "ro")
 		v.Set("_query_only", "true")

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -283,5 +284,45 @@ func TestLinkChat_TiesUserToPersonAndShowsInDirectory(t *testing.T) {
 	}
 	if m.Name == "Dave" {
 		t.Errorf("the chat display name replaced the directory name")
+	}
+}
+
+// synchronousOf reads PRAGMA synchronous on the writer and on a reader:
+// 1 NORMAL, 2 FULL, 3 EXTRA.
+func synchronousOf(tb testing.TB, db *DB) (writer, reader int) {
+	tb.Helper()
+	ctx := context.Background()
+	if err := db.w.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&writer); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.r.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&reader); err != nil {
+		tb.Fatal(err)
+	}
+	return writer, reader
+}
+
+func TestOpen_SynchronousIsFullUnlessLowered(t *testing.T) {
+	db := MustOpenDB(t)
+	if w, r := synchronousOf(t, db); w != 2 || r != 2 {
+		t.Errorf("default synchronous: writer %d, reader %d; want 2 (FULL): an answered submission must survive a power cut", w, r)
+	}
+	for mode, want := range map[string]int{"normal": 1, " NORMAL ": 1, "Full": 2, "extra": 3} {
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"), WithSynchronous(mode))
+		if err != nil {
+			t.Fatalf("%q: %v", mode, err)
+		}
+		if w, r := synchronousOf(t, db); w != want || r != want {
+			t.Errorf("synchronous %q: writer %d, reader %d; want %d", mode, w, r, want)
+		}
+		db.Close()
+	}
+	for _, mode := range []string{"off", "0", "fast", ""} {
+		path := filepath.Join(t.TempDir(), "bot.db")
+		if db, err := Open(context.Background(), path, WithSynchronous(mode)); err == nil {
+			db.Close()
+			t.Errorf("synchronous %q accepted", mode)
+		} else if !strings.Contains(err.Error(), "FULL, NORMAL, EXTRA") {
+			t.Errorf("synchronous %q: %v; want the accepted modes named", mode, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -138,30 +139,29 @@ type outboxRow struct {
 	Attempts  int    `db:"attempts"`
 }
 
-// ClaimNotices leases up to limit deliverable rows to owner until now+lease:
-// pending, due, not leased by anyone else, the oldest pending row of their
-// stream (so one statement's notices go in order), and not for a channel in
-// skip ("platform|channel", channels pacing themselves).
-func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, skip []string) ([]bot.OutboxItem, error) {
+// ClaimNotices leases deliverable rows to owner until now+lease: pending,
+// due, not leased by anyone else, the oldest pending row of their stream
+// (so one statement's notices go in order), and not for a channel in skip
+// ("platform|channel", channels pacing themselves); at most lim.Rows rows,
+// from at most lim.Channels channels, lim.ChannelLimit(platform) rows a
+// channel, the most overdue first.
+func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, lease time.Duration, lim bot.ClaimLimits, skip []string) ([]bot.OutboxItem, error) {
 	var out []bot.OutboxItem
 	err := db.write(ctx, "claim notices", func(tx *sqlx.Tx) error {
-		q := `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts FROM outbox o
-			WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
-			AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending')`
-		args := []any{now.UnixMilli(), now.UnixMilli()}
-		if len(skip) > 0 {
-			q += ` AND (platform || '|' || channel) NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(skip)), ", ") + `)`
-			for _, s := range skip {
-				args = append(args, s)
-			}
-		}
-		q += ` ORDER BY next_attempt_at, id LIMIT ?`
-		args = append(args, limit)
+		q, args := claimQuery(now, lim, skip)
 		var rows []outboxRow
 		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
 			return err
 		}
+		channels := map[string]bool{}
 		for _, r := range rows {
+			key := bot.Target{Platform: r.Platform, Channel: r.Channel, User: r.User}.ChannelKey()
+			if !channels[key] {
+				if len(channels) >= lim.Channels {
+					continue
+				}
+				channels[key] = true
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?`,
 				owner, now.Add(lease).UnixMilli(), r.ID); err != nil {
 				return err
@@ -176,6 +176,63 @@ func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, lim
 		return nil
 	})
 	return out, err
+}
+
+// claimQuery selects the claimable rows, numbered within their channel, and
+// keeps at most the platform's limit of each channel.
+func claimQuery(now time.Time, lim bot.ClaimLimits, skip []string) (string, []any) {
+	q := `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts FROM (
+		SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts, next_attempt_at,
+			ROW_NUMBER() OVER (PARTITION BY platform, CASE WHEN user_id <> '' THEN '@' || user_id ELSE channel END
+				ORDER BY next_attempt_at, id) AS nth
+		FROM outbox o
+		WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
+		AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending')`
+	args := []any{now.UnixMilli(), now.UnixMilli()}
+	if len(skip) > 0 {
+		q += ` AND (platform || '|' || channel) NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(skip)), ", ") + `)`
+		for _, s := range skip {
+			args = append(args, s)
+		}
+	}
+	platforms := make([]string, 0, len(lim.PerChannel))
+	for p := range lim.PerChannel {
+		platforms = append(platforms, p)
+	}
+	sort.Strings(platforms)
+	perChannel := "1"
+	if len(platforms) > 0 {
+		perChannel = "CASE platform"
+		for _, p := range platforms {
+			perChannel += ` WHEN ? THEN ?`
+			args = append(args, p, lim.ChannelLimit(p))
+		}
+		perChannel += " ELSE 1 END"
+	}
+	q += `) WHERE nth <= ` + perChannel + ` ORDER BY next_attempt_at, id LIMIT ?`
+	args = append(args, lim.Rows)
+	return q, args
+}
+
+// RenewClaim extends owner's lease on the row to now+lease, if owner still
+// holds it and the lease has not run out: a dispatcher calls it right
+// before each delivery, so that no delivery starts on an expired claim
+// (another dispatcher may have taken the row since). It reports whether
+// the lease was renewed.
+func (db *DB) RenewClaim(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) (bool, error) {
+	var held bool
+	err := db.write(ctx, "renew notice claim", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_until = ?
+			WHERE id = ? AND claimed_by = ? AND status = 'pending' AND claimed_until > ?`,
+			now.Add(lease).UnixMilli(), id, owner, now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		held = n == 1
+		return err
+	})
+	return held, err
 }
 
 // errLeaseLost says another dispatcher holds the row now.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -305,19 +306,28 @@ func explain(t testing.TB, db *DB, q string, args ...any) string {
 }
 
 // BenchmarkSubmit measures statement creation (row, events, full-text
-// index, one transaction each): statements per second.
+// index, one transaction each): statements per second, with the default
+// synchronous=FULL and with NORMAL (LIAISONBOT_DB_SYNCHRONOUS=normal).
 func BenchmarkSubmit(b *testing.B) {
-	db := MustOpenDB(b)
-	d := MustSeed(b, db)
-	org := d.OrgByAcronym("3GPP")
-	now := time.Now()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		mustCreate(b, db, newTestStatement(i, org), now)
-		i++
+	for _, mode := range []string{SyncFull, SyncNormal} {
+		b.Run("synchronous="+mode, func(b *testing.B) {
+			db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), WithSynchronous(mode))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			d := MustSeed(b, db)
+			org := d.OrgByAcronym("3GPP")
+			now := time.Now()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				mustCreate(b, db, newTestStatement(i, org), now)
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "statements/s")
+		})
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "statements/s")
 }
 
 // BenchmarkList runs list overdue, list mine and search over 100,000

@@ -2,10 +2,14 @@
 // leave in the store's outbox: each to its channel or person, in order per
 // statement, at the platform's pace, retrying until it goes out.
 //
-// Delivery is at least once. A notice is marked sent only after the
-// platform accepted it, in its own transaction: a crash between the two
-// (or a lease that runs out while a platform hangs past the delivery
-// timeout) can send it twice; nothing else can.
+// Delivery is at least once. Rows are leased: a dispatcher claims a batch
+// sized to be delivered well within the lease, and renews a row's lease
+// right before handing it to the platform; a row whose lease ran out (and
+// that another dispatcher may hold now) is never delivered on it. A
+// delivery is bounded by Timeout, at most a third of the lease, so it ends
+// long before the renewed lease does. A notice is marked sent only after
+// the platform accepted it, in its own transaction: a crash between the two
+// can send it twice (the next holder delivers it again); nothing else can.
 package outbox
 
 import (
@@ -23,7 +27,8 @@ import (
 
 // Store is the outbox's storage.
 type Store interface {
-	ClaimNotices(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, skip []string) ([]bot.OutboxItem, error)
+	ClaimNotices(ctx context.Context, owner string, now time.Time, lease time.Duration, lim bot.ClaimLimits, skip []string) ([]bot.OutboxItem, error)
+	RenewClaim(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) (bool, error)
 	MarkSent(ctx context.Context, id int64, owner string, d bot.Delivered, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
 	MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error
@@ -55,8 +60,9 @@ type Dispatcher struct {
 	// GiveUp parks a notice as failed when it is still failing this long
 	// after it was written.
 	GiveUp time.Duration
-	// Lease is how long a claimed row is reserved; Timeout bounds one
-	// delivery and must be well under it.
+	// Lease is how long a claimed row is reserved (renewed right before
+	// its delivery); Timeout bounds one delivery, and is cut to a third of
+	// the lease if it is longer.
 	Lease   time.Duration
 	Timeout time.Duration
 	// Grace bounds a delivery still in flight when Run's context ends
@@ -64,8 +70,11 @@ type Dispatcher struct {
 	// if the platform took it, may be sent again by the next run: the same
 	// window as a crash).
 	Grace time.Duration
-	// Batch is how many rows one cycle claims; Workers how many channels
-	// are served at once.
+	// Batch is the most rows one cycle claims; Workers how many channels
+	// are served at once (and the most channels one cycle claims). A cycle
+	// claims at most as many rows of a channel as it can deliver within
+	// half the lease, going by the channel's pace and the slowest of the
+	// platform's recent deliveries (Timeout until one is seen).
 	Batch   int
 	Workers int
 	// Poll is how often an idle dispatcher looks for work (Wake makes it
@@ -82,13 +91,38 @@ type Dispatcher struct {
 	once        sync.Once
 	wake        chan struct{}
 	mu          sync.Mutex
-	nextAllowed map[string]time.Time // "platform|channel" -> earliest next send
+	nextAllowed map[string]time.Time      // "platform|channel" -> earliest next send
+	took        map[string]*deliveryTimes // platform -> how long recent deliveries took
+}
+
+// deliveryTimes are the last durations of a platform's deliveries.
+type deliveryTimes struct {
+	d    [16]time.Duration
+	n, i int
+}
+
+func (t *deliveryTimes) add(d time.Duration) {
+	t.d[t.i] = d
+	t.i = (t.i + 1) % len(t.d)
+	if t.n < len(t.d) {
+		t.n++
+	}
+}
+
+// slowest is the longest recent duration (0 when none was seen).
+func (t *deliveryTimes) slowest() time.Duration {
+	var m time.Duration
+	for _, d := range t.d[:t.n] {
+		m = max(m, d)
+	}
+	return m
 }
 
 func (d *Dispatcher) init() {
 	d.once.Do(func() {
 		d.wake = make(chan struct{}, 1)
 		d.nextAllowed = map[string]time.Time{}
+		d.took = map[string]*deliveryTimes{}
 		if d.Now == nil {
 			d.Now = time.Now
 		}
@@ -105,7 +139,10 @@ func (d *Dispatcher) init() {
 			d.Lease = time.Minute
 		}
 		if d.Timeout == 0 {
-			d.Timeout = 30 * time.Second
+			d.Timeout = 20 * time.Second
+		}
+		if d.Timeout > d.Lease/3 {
+			d.Timeout = d.Lease / 3
 		}
 		if d.Grace == 0 {
 			d.Grace = 5 * time.Second
@@ -182,7 +219,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	d.init()
 	now := d.Now()
-	items, err := d.Store.ClaimNotices(ctx, d.Owner, now, d.Batch, d.Lease, d.pacedChannels(now))
+	items, err := d.Store.ClaimNotices(ctx, d.Owner, now, d.Lease, d.limits(), d.pacedChannels(now))
 	if err != nil || len(items) == 0 {
 		return 0, err
 	}
@@ -191,7 +228,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	groups := map[string][]bot.OutboxItem{}
 	var keys []string
 	for _, it := range items {
-		k := channelKey(it.Target)
+		k := it.Target.ChannelKey()
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -226,11 +263,42 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	return len(items), nil
 }
 
-func channelKey(t bot.Target) string {
-	if t.User != "" {
-		return t.Platform + "|@" + t.User
+// limits sizes the next claim so that it is delivered within half the
+// lease: every channel it claims gets a worker of its own, and a channel
+// gets as many rows as fit in half the lease at its pace or at the
+// platform's slowest recent delivery, whichever is slower (Timeout before
+// any delivery was seen). Renewing each row right before its delivery makes
+// a batch that runs longer safe all the same: its late rows are skipped,
+// not sent twice.
+func (d *Dispatcher) limits() bot.ClaimLimits {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	lim := bot.ClaimLimits{Channels: d.Workers, PerChannel: map[string]int{}}
+	most := 1
+	for platform := range d.Chats {
+		slot := d.Timeout
+		if t := d.took[platform]; t != nil && t.n > 0 {
+			slot = t.slowest()
+		}
+		slot = max(slot, d.Pace[platform], time.Millisecond)
+		n := max(1, int((d.Lease/2)/slot))
+		lim.PerChannel[platform] = n
+		most = max(most, n)
 	}
-	return t.Platform + "|" + t.Channel
+	lim.Rows = min(d.Batch, d.Workers*most)
+	return lim
+}
+
+// tookFor records how long a delivery on the platform took.
+func (d *Dispatcher) tookFor(platform string, took time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t := d.took[platform]
+	if t == nil {
+		t = &deliveryTimes{}
+		d.took[platform] = t
+	}
+	t.add(took)
 }
 
 // pacedChannels lists the channels still waiting out their pace.
@@ -266,7 +334,7 @@ func (d *Dispatcher) nextPaceRelease() time.Duration {
 func (d *Dispatcher) heldFor(t bot.Target) time.Duration {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.nextAllowed[channelKey(t)].Sub(d.Now())
+	return d.nextAllowed[t.ChannelKey()].Sub(d.Now())
 }
 
 // release gives claimed rows back undelivered.
@@ -280,10 +348,10 @@ func (d *Dispatcher) release(ctx context.Context, items []bot.OutboxItem, next t
 	}
 }
 
-// waitPace waits until the channel may send, then books its next slot.
+// waitPace waits until the channel may send (deliver books the next slot
+// when it sends).
 func (d *Dispatcher) waitPace(ctx context.Context, t bot.Target) error {
-	pace := d.Pace[t.Platform]
-	k := channelKey(t)
+	k := t.ChannelKey()
 	d.mu.Lock()
 	wait := d.nextAllowed[k].Sub(d.Now())
 	d.mu.Unlock()
@@ -295,9 +363,6 @@ func (d *Dispatcher) waitPace(ctx context.Context, t bot.Target) error {
 			return ctx.Err()
 		case <-timer.C:
 		}
-	}
-	if pace > 0 {
-		d.hold(k, d.Now().Add(pace))
 	}
 	return nil
 }
@@ -330,14 +395,30 @@ func (d *Dispatcher) deliver(ctx context.Context, it bot.OutboxItem) {
 		}
 		return
 	}
+	// No delivery on an expired claim: renew it now, or leave the row to
+	// whoever holds it since (or to the next claim).
+	held, err := d.Store.RenewClaim(ctx, it.ID, d.Owner, d.Now(), d.Lease)
+	if err != nil {
+		log.Warn("outbox: could not renew the claim; not delivering now (the row is tried again when its lease ends)", "err", err)
+		return
+	}
+	if !held {
+		log.Info("outbox: the claim ran out before delivery; left to whoever holds the row now")
+		return
+	}
+	if pace := d.Pace[it.Target.Platform]; pace > 0 {
+		d.hold(it.Target.ChannelKey(), d.Now().Add(pace))
+	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
 	stop := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(d.Grace, cancel)
 		context.AfterFunc(dctx, func() { t.Stop() })
 	})
+	start := d.Now()
 	res, err := chat.Deliver(dctx, del)
 	stop()
 	cancel()
+	d.tookFor(it.Target.Platform, d.Now().Sub(start))
 	if err != nil {
 		d.fail(ctx, log, it, bot.AsDeliveryError(err))
 		return
@@ -372,7 +453,7 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 			wait = backoff(it.Attempts, d.BackoffBase, d.BackoffMax)
 		} else {
 			// The platform asked the whole channel to wait.
-			d.hold(channelKey(it.Target), now.Add(wait))
+			d.hold(it.Target.ChannelKey(), now.Add(wait))
 		}
 		err = d.Store.MarkRetry(rctx, it.ID, d.Owner, now.Add(wait), de.Error())
 		log.Info("outbox: delivery failed, will retry", "code", de.Code, "retry_in", wait, "attempts", it.Attempts+1)

@@ -223,11 +223,13 @@ func TestDispatcher_RestartMidQueueNoDuplicates(t *testing.T) {
 	chat := &fakeChat{platform: "slack"}
 	first := e.dispatcher(chat)
 	first.Batch = 3
-	if _, err := first.RunOnce(context.Background()); err != nil {
-		t.Fatal(err)
+	for range 3 {
+		if _, err := first.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if len(chat.deliveries()) != 3 {
-		t.Fatalf("first dispatcher delivered %d, want 3", len(chat.deliveries()))
+	if n := len(chat.deliveries()); n == 0 || n >= 10 {
+		t.Fatalf("first dispatcher delivered %d, want some of the 10", n)
 	}
 	// "Restart": a new dispatcher (another owner) on the same database.
 	second := e.dispatcher(chat)
@@ -401,5 +403,139 @@ func TestDispatcher_ShutdownAbandonsAHungDeliveryAfterGrace(t *testing.T) {
 	// The notice is still there for the next run.
 	if st, _ := e.db.OutboxStats(context.Background(), e.clock.Now()); st.Pending != 1 {
 		t.Fatalf("outbox %+v, want the notice still pending", st)
+	}
+}
+
+// slowChat is a platform that takes per, on the shared clock, to answer
+// every call, and counts the deliveries of each notice.
+type slowChat struct {
+	clock *clock
+	per   time.Duration
+	mu    sync.Mutex
+	got   map[string]int
+}
+
+func (c *slowChat) Platform() string { return "slack" }
+
+func (c *slowChat) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, error) {
+	c.clock.Add(c.per)
+	// Let the other dispatcher run while this call is "in flight", as it
+	// would while a slow platform thinks.
+	time.Sleep(time.Millisecond)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got[d.Message.Summary]++
+	return bot.Delivered{MessageID: fmt.Sprintf("m%d", len(c.got))}, nil
+}
+
+// The scenario of issue 12: a slow platform (5 s a call), 20 notices for
+// one channel, two dispatchers with the defaults (a 1-minute lease, Slack's
+// pace of one message a second) on one database. Before, one claimed all 20
+// and, past the lease, the other claimed and sent the rest again.
+func TestDispatcher_SlowPlatformTwoDispatchersDeliverEveryNoticeOnce(t *testing.T) {
+	e := newEnv(t, "slack")
+	for i := 0; i < 20; i++ {
+		e.submit(fmt.Sprintf("Slow platform notice %02d", i))
+	}
+	chat := &slowChat{clock: e.clock, per: 5 * time.Second, got: map[string]int{}}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 2 {
+		d := &outbox.Dispatcher{Store: e.db, Chats: map[string]bot.Chat{"slack": chat}, Now: e.clock.Now,
+			Pace: map[string]time.Duration{"slack": time.Second}, Logger: slog.New(slog.DiscardHandler)}
+		wg.Go(func() {
+			for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
+				st, err := e.db.OutboxStats(ctx, e.clock.Now())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if st.Pending == 0 {
+					return
+				}
+				n, err := d.RunOnce(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if n == 0 {
+					time.Sleep(time.Millisecond) // nothing claimable: the other holds it
+				}
+			}
+			t.Error("the outbox did not drain")
+		})
+	}
+	wg.Wait()
+	chat.mu.Lock()
+	defer chat.mu.Unlock()
+	if len(chat.got) != 20 {
+		t.Errorf("%d distinct notices delivered, want 20", len(chat.got))
+	}
+	for summary, n := range chat.got {
+		if n != 1 {
+			t.Errorf("%q delivered %d times", summary, n)
+		}
+	}
+	if st, _ := e.db.OutboxStats(ctx, e.clock.Now()); st.Pending != 0 || st.Failed != 0 {
+		t.Errorf("outbox left %+v", st)
+	}
+}
+
+// A claim that ran out is not delivered on, even by the dispatcher that
+// made it: the row is left to whoever holds it since.
+func TestDispatcher_NoDeliveryOnAnExpiredClaim(t *testing.T) {
+	e := newEnv(t, "slack")
+	e.submit("Expired claim")
+	ctx := context.Background()
+	lim := bot.ClaimLimits{Rows: 10, Channels: 10, PerChannel: map[string]int{"slack": 10}}
+	items, err := e.db.ClaimNotices(ctx, "first", e.clock.Now(), time.Minute, lim, nil)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("claim: %v %v", items, err)
+	}
+	// The first dispatcher stalls past its lease; another claims the row.
+	e.clock.Add(time.Minute + time.Second)
+	if held, err := e.db.RenewClaim(ctx, items[0].ID, "first", e.clock.Now(), time.Minute); err != nil || held {
+		t.Fatalf("renewing an expired claim: held=%v err=%v, want false", held, err)
+	}
+	again, err := e.db.ClaimNotices(ctx, "second", e.clock.Now(), time.Minute, lim, nil)
+	if err != nil || len(again) != 1 || again[0].ID != items[0].ID {
+		t.Fatalf("second claim: %v %v", again, err)
+	}
+	if held, _ := e.db.RenewClaim(ctx, items[0].ID, "first", e.clock.Now(), time.Minute); held {
+		t.Fatal("the first dispatcher renewed a row the second holds")
+	}
+	if held, err := e.db.RenewClaim(ctx, items[0].ID, "second", e.clock.Now(), time.Minute); err != nil || !held {
+		t.Fatalf("the holder could not renew: %v %v", held, err)
+	}
+}
+
+// A claim is sized to be delivered within half the lease: before any
+// delivery is seen, at the delivery timeout; then at the platform's
+// slowest recent delivery or the channel's pace.
+func TestDispatcher_BatchFitsWellInsideTheLease(t *testing.T) {
+	e := newEnv(t, "slack")
+	for i := 0; i < 40; i++ {
+		e.submit(fmt.Sprintf("Batch %02d", i))
+	}
+	chat := &slowChat{clock: e.clock, per: 5 * time.Second, got: map[string]int{}}
+	d := &outbox.Dispatcher{Store: e.db, Chats: map[string]bot.Chat{"slack": chat}, Now: e.clock.Now,
+		Pace: map[string]time.Duration{"slack": time.Second}, Logger: slog.New(slog.DiscardHandler)}
+	ctx := context.Background()
+	var sizes []int
+	for range 4 {
+		start := e.clock.Now()
+		n, err := d.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, n)
+		if took := e.clock.Now().Sub(start); took > 30*time.Second {
+			t.Errorf("a batch of %d took %s of a 1m lease", n, took)
+		}
+	}
+	// The default timeout (20 s) allows one row in half a minute; 5 s
+	// deliveries allow six.
+	if sizes[0] != 1 || sizes[1] != 6 || sizes[2] != 6 {
+		t.Errorf("batch sizes %v, want 1, then 6 a batch", sizes)
 	}
 }

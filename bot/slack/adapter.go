@@ -77,10 +77,18 @@ type Config struct {
 	// BotUserID is the bot's own user id; when empty it is learnt from
 	// Events API deliveries or auth.test.
 	BotUserID string
+	// TeamID and EnterpriseID are the app's workspace and, on Enterprise
+	// Grid, its organization (auth.test's team_id and enterprise_id): only
+	// their members' emails identify people. When TeamID is empty they are
+	// learnt from auth.test.
+	TeamID       string
+	EnterpriseID string
 	// Channel is the liaison channel (LIAISONBOT_SLACK_CHANNEL): notices
 	// whose target names no channel go there.
 	Channel string
 
+	// Logger gets the adapter's lines; the adapter adds platform=slack
+	// itself, so do not give it a logger that already has it.
 	Logger *slog.Logger
 	// Now is the clock (signature windows, cache ages).
 	Now bot.Clock
@@ -141,6 +149,7 @@ type Adapter struct {
 	emails  userCache
 	botUser atomic.Value // string
 	authMu  sync.Mutex
+	home    workspace // guarded by authMu
 }
 
 // Defaults.
@@ -228,6 +237,7 @@ func New(cfg Config) (*Adapter, error) {
 		emails: newUserCache(cfg.UserCacheTTL),
 	}
 	a.botUser.Store(cfg.BotUserID)
+	a.home = workspace{team: cfg.TeamID, enterprise: cfg.EnterpriseID}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	for range cfg.EventWorkers {
 		a.workersWG.Go(a.eventWorker)

@@ -228,7 +228,8 @@ func (a *Adapter) direct(ctx context.Context, userID string, r rendered) (channe
 }
 
 // UserByEmail maps a directory email to a Slack user id with
-// users.lookupByEmail; answers (including "nobody") are cached for the user
+// users.lookupByEmail, if Slack vouches for that user's address (see
+// vouchedEmail); answers (including "nobody") are cached for the user
 // cache's TTL. Nobody with the address: an ENOTFOUND *bot.Error.
 func (a *Adapter) UserByEmail(ctx context.Context, email string) (userID string, err error) {
 	email = strings.TrimSpace(email)
@@ -253,7 +254,18 @@ func (a *Adapter) UserByEmail(ctx context.Context, email string) (userID string,
 	case err != nil:
 		return "", err
 	default:
-		userID = u.ID
+		home, err := a.homeWorkspace(ctx)
+		if err != nil {
+			return "", err
+		}
+		// Only someone Slack vouches for is the directory's person with
+		// that address.
+		if vouched, why := vouchedEmail(u, home); vouched == "" {
+			a.log.Info("slack user with a directory address is not taken for that person", "user", u.ID, "reason", why)
+			userID = ""
+		} else {
+			userID = u.ID
+		}
 	}
 	if err := a.cfg.Store.SaveSlackUserByEmail(ctx, email, userID, now); err != nil {
 		a.log.Warn("could not cache a slack email lookup", "err", err)
@@ -355,15 +367,50 @@ func (a *Adapter) botUserID(ctx context.Context) string {
 	if id, _ := a.botUser.Load().(string); id != "" {
 		return id
 	}
+	if _, err := a.authTestLocked(ctx); err != nil {
+		return ""
+	}
+	id, _ := a.botUser.Load().(string)
+	return id
+}
+
+// workspace is where the app is installed: its workspace (team) and, on
+// Enterprise Grid, its organization.
+type workspace struct {
+	team, enterprise string
+}
+
+// homeWorkspace returns the app's workspace: configured, or asked of
+// auth.test once (a failure is tried again at the next call).
+func (a *Adapter) homeWorkspace(ctx context.Context) (workspace, error) {
+	a.authMu.Lock()
+	defer a.authMu.Unlock()
+	if a.home.team != "" {
+		return a.home, nil
+	}
+	return a.authTestLocked(ctx)
+}
+
+// authTestLocked calls auth.test and remembers the bot's user id and its
+// workspace; a.authMu is held.
+func (a *Adapter) authTestLocked(ctx context.Context) (workspace, error) {
 	var r *slack.AuthTestResponse
 	err := a.call(ctx, "auth.test", func(ctx context.Context) error {
 		var err error
 		r, err = a.api.AuthTestContext(ctx)
 		return err
 	})
-	if err != nil || r.UserID == "" {
-		return ""
+	if err != nil {
+		return workspace{}, err
 	}
-	a.botUser.Store(r.UserID)
-	return r.UserID
+	if r.UserID != "" {
+		if id, _ := a.botUser.Load().(string); id == "" {
+			a.botUser.Store(r.UserID)
+		}
+	}
+	if r.TeamID == "" {
+		return workspace{}, errors.New("auth.test named no team")
+	}
+	a.home = workspace{team: r.TeamID, enterprise: r.EnterpriseID}
+	return a.home, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,10 +41,13 @@ type fakeSlack struct {
 	mu    sync.Mutex
 	calls []apiCall
 	cond  *sync.Cond
-	users map[string][2]string // id -> email, name
-	fail  map[string][]int     // method -> HTTP statuses to answer first
-	codes map[string][]string  // method -> Slack error codes to answer first
-	seq   int
+	users map[string]map[string]any // id -> users.info's user object
+	// enterprise is the Enterprise Grid organization auth.test reports
+	// ("" for a plain workspace).
+	enterprise string
+	fail       map[string][]int    // method -> HTTP statuses to answer first
+	codes      map[string][]string // method -> Slack error codes to answer first
+	seq        int
 
 	// Socket Mode: envelopes to send, acknowledgements received.
 	envelopes chan string
@@ -51,7 +55,7 @@ type fakeSlack struct {
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{t: t, users: map[string][2]string{}, fail: map[string][]int{}, codes: map[string][]string{},
+	f := &fakeSlack{t: t, users: map[string]map[string]any{}, fail: map[string][]int{}, codes: map[string][]string{},
 		envelopes: make(chan string, 10), acks: make(chan []byte, 10)}
 	f.cond = sync.NewCond(&f.mu)
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
@@ -75,11 +79,39 @@ func (f *fakeSlack) APIURL() string { return f.srv.GetAPIURL() }
 // ResponseURL is a response_url the fake accepts.
 func (f *fakeSlack) ResponseURL(name string) string { return f.srv.GetAPIURL() + "response/" + name }
 
-// SetUser makes users.info know a user.
+// fakeTeam is the workspace of the app (auth.test's team_id) and of the
+// users SetUser makes.
+const fakeTeam = "T0TEST"
+
+// SetUser makes users.info and users.lookupByEmail know a user: an active
+// person of the app's workspace whose email Slack confirmed.
 func (f *fakeSlack) SetUser(id, email, name string) {
+	f.SetUserFields(id, email, name, nil)
+}
+
+// SetUserFields is SetUser with fields of Slack's user object set or
+// replaced ("team_id", "is_stranger", "deleted", "is_bot",
+// "is_email_confirmed", "enterprise_user", …).
+func (f *fakeSlack) SetUserFields(id, email, name string, fields map[string]any) {
+	u := map[string]any{
+		"id": id, "team_id": fakeTeam, "name": strings.ToLower(strings.Fields(name + " x")[0]), "real_name": name,
+		"deleted": false, "is_bot": false, "is_stranger": false, "is_email_confirmed": true,
+		"profile": map[string]any{"email": email, "real_name": name},
+	}
+	for k, v := range fields {
+		u[k] = v
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.users[id] = [2]string{email, name}
+	f.users[id] = u
+}
+
+// SetEnterprise makes the app's workspace part of an Enterprise Grid
+// organization (auth.test's enterprise_id).
+func (f *fakeSlack) SetEnterprise(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enterprise = id
 }
 
 // RefuseNext makes the next calls of a method answer ok:false with these
@@ -119,7 +151,8 @@ func (f *fakeSlack) handler(method string) http.HandlerFunc {
 		if q := f.codes[method]; len(q) > 0 && status == 0 {
 			code, f.codes[method] = q[0], q[1:]
 		}
-		users := f.users
+		users := maps.Clone(f.users)
+		enterprise := f.enterprise
 		f.cond.Broadcast()
 		f.mu.Unlock()
 		if status != 0 {
@@ -159,21 +192,23 @@ func (f *fakeSlack) handler(method string) http.HandlerFunc {
 				fmt.Fprint(w, `{"ok":false,"error":"user_not_found"}`)
 				return
 			}
-			json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{
-				"id": id, "name": strings.ToLower(strings.Fields(u[1] + " x")[0]), "real_name": u[1],
-				"profile": map[string]any{"email": u[0], "real_name": u[1]},
-			}})
+			json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": u})
 		case "users.lookupByEmail":
 			email := c.Form.Get("email")
-			for id, u := range users {
-				if strings.EqualFold(u[0], email) {
-					json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{"id": id}})
+			for _, u := range users {
+				if strings.EqualFold(u["profile"].(map[string]any)["email"].(string), email) {
+					json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": u})
 					return
 				}
 			}
 			fmt.Fprint(w, `{"ok":false,"error":"users_not_found"}`)
 		case "auth.test":
-			fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","bot_id":"BBOT"}`)
+			a := map[string]any{"ok": true, "url": "https://liaison-test.slack.com/", "team": "Test", "user": "liaisonbot",
+				"team_id": fakeTeam, "user_id": "UBOT", "bot_id": "BBOT"}
+			if enterprise != "" {
+				a["enterprise_id"] = enterprise
+			}
+			json.NewEncoder(w).Encode(a)
 		default:
 			fmt.Fprint(w, `{"ok":true}`)
 		}

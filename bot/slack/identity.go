@@ -11,10 +11,14 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-// Identity: a Slack user becomes a bot.Actor with the email Slack reports
-// for them (users.info, scope users:read.email). The router ties the actor
-// to a directory person by that email (or by an earlier "link"); admins
-// come from LIAISONBOT_ADMINS through the router.
+// Identity: a Slack user becomes a bot.Actor with the email Slack vouches
+// for (users.info, scope users:read.email): that of an active person of the
+// app's own workspace, or of its Enterprise Grid organization, whose
+// address Slack confirmed. Anyone else (a Slack Connect stranger, a
+// deactivated account, a bot, an unconfirmed address) acts without an
+// email, unlinked. The router ties the actor to a directory person by that
+// email (or by an earlier "link"); admins come from LIAISONBOT_ADMINS
+// through the router.
 
 // lookupBudget bounds a users.info call made while a command waits.
 const lookupBudget = 1500 * time.Millisecond
@@ -117,12 +121,48 @@ func (a *Adapter) userProfile(ctx context.Context, userID string) profile {
 		a.users.put(userID, stale)
 		return stale
 	}
-	p := profile{email: strings.TrimSpace(u.Profile.Email), name: displayName(u), fetched: now}
+	home, err := a.homeWorkspace(lctx)
+	if err != nil {
+		a.log.Warn("could not learn the app's workspace (auth.test); going on without the user's email", "user", userID, "err", err)
+		stale.failed, stale.fetched, stale.name = true, now, displayName(u)
+		stale.email = "" // nothing vouches for it now
+		a.users.put(userID, stale)
+		return stale
+	}
+	email, why := vouchedEmail(u, home)
+	if why != "" {
+		a.log.Info("slack user acts unlinked: Slack does not vouch for their email", "user", userID, "reason", why)
+	}
+	p := profile{email: email, name: displayName(u), fetched: now}
 	if err := a.cfg.Store.SaveSlackUser(ctx, userID, p.email, p.name, now); err != nil {
 		a.log.Warn("could not cache a slack user", "user", userID, "err", err)
 	}
 	a.users.put(userID, p)
 	return p
+}
+
+// vouchedEmail is the user's email if Slack vouches for it: an active
+// person (not deleted, not a bot) of the app's workspace or of its
+// Enterprise Grid organization, not a stranger, with an address Slack
+// confirmed. Otherwise it is "" and why says what failed.
+func vouchedEmail(u *slack.User, home workspace) (email, why string) {
+	email = strings.TrimSpace(u.Profile.Email)
+	sameOrg := home.enterprise != "" && (u.Enterprise.EnterpriseID == home.enterprise || u.TeamID == home.enterprise)
+	switch {
+	case email == "":
+		return "", "no email"
+	case u.Deleted:
+		return "", "deactivated"
+	case u.IsBot || u.IsWorkflowBot || u.IsConnectorBot || u.ID == "USLACKBOT":
+		return "", "a bot"
+	case u.IsStranger:
+		return "", "a stranger (another organization)"
+	case u.TeamID != home.team && !sameOrg:
+		return "", "another workspace (" + u.TeamID + ")"
+	case !u.IsEmailConfirmed:
+		return "", "email not confirmed"
+	}
+	return email, ""
 }
 
 // displayName is the name people know the user by.

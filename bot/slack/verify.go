@@ -28,9 +28,10 @@ const (
 // bodyHandler handles a verified request with its raw body.
 type bodyHandler func(w http.ResponseWriter, r *http.Request, body []byte)
 
-// verified reads at most MaxBody+1 bytes (more: 413), checks Slack's
-// signature before any parsing (wrong, missing or stale: 401), restores the
-// body for parsers, and recovers panics.
+// verified checks Slack's signature headers before it reads anything
+// (missing, malformed or stale: 401, body unread), then reads at most
+// MaxBody+1 bytes (more: 413), checks the signature of the body before any
+// parsing (wrong: 401), restores the body for parsers, and recovers panics.
 func (a *Adapter) verified(next bodyHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -39,6 +40,16 @@ func (a *Adapter) verified(next bodyHandler) http.Handler {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
+		refuse := func(reason string) {
+			a.reject(reason)
+			a.log.Debug("refused an unsigned slack request", "path", r.URL.Path, "reason", reason)
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		}
+		sig, reason := checkHeaders(a.cfg.SigningSecret, r.Header, a.now())
+		if reason != "" {
+			refuse(reason)
+			return
+		}
 		if r.ContentLength > MaxBody {
 			a.reject("too_large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
@@ -54,10 +65,8 @@ func (a *Adapter) verified(next bodyHandler) http.Handler {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		if reason := checkSignature(a.cfg.SigningSecret, r.Header, body, a.now()); reason != "" {
-			a.reject(reason)
-			a.log.Debug("refused an unsigned slack request", "path", r.URL.Path, "reason", reason)
-			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		if reason := sig.check(a.cfg.SigningSecret, body); reason != "" {
+			refuse(reason)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -65,40 +74,64 @@ func (a *Adapter) verified(next bodyHandler) http.Handler {
 	})
 }
 
+// signature is a request's signature headers, parsed.
+type signature struct {
+	ts   string // the timestamp as sent
+	want []byte // the HMAC
+}
+
+// checkHeaders checks what can be checked without the body: a secret to
+// check with, both headers present and well formed, the timestamp within
+// SignatureWindow of now. It returns the parsed signature, or why the
+// request is refused.
+func checkHeaders(secret string, h http.Header, now time.Time) (signature, string) {
+	if secret == "" {
+		return signature{}, "no_secret"
+	}
+	sig, ts := h.Get(headerSignature), h.Get(headerTimestamp)
+	if sig == "" || ts == "" {
+		return signature{}, "missing"
+	}
+	hexSig, ok := strings.CutPrefix(sig, "v0=")
+	if !ok {
+		return signature{}, "malformed"
+	}
+	want, err := hex.DecodeString(hexSig)
+	if err != nil || len(want) != sha256.Size {
+		return signature{}, "malformed"
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return signature{}, "malformed"
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > SignatureWindow || d < -SignatureWindow {
+		return signature{}, "stale"
+	}
+	return signature{ts: ts, want: want}, ""
+}
+
+// check compares, in constant time, the signature with the HMAC-SHA256 of
+// "v0:<timestamp>:<body>" keyed with the signing secret.
+func (s signature) check(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + s.ts + ":"))
+	mac.Write(body)
+	if !hmac.Equal(mac.Sum(nil), s.want) {
+		return "signature"
+	}
+	return ""
+}
+
 // checkSignature verifies a request as Slack signs it: v0=hex(HMAC-SHA256
 // of "v0:<timestamp>:<body>" keyed with the signing secret), compared in
 // constant time, with the timestamp within SignatureWindow of now. It
 // returns "" when the request is genuine, else why it is not.
 func checkSignature(secret string, h http.Header, body []byte, now time.Time) string {
-	if secret == "" {
-		return "no_secret"
+	sig, reason := checkHeaders(secret, h, now)
+	if reason != "" {
+		return reason
 	}
-	sig, ts := h.Get(headerSignature), h.Get(headerTimestamp)
-	if sig == "" || ts == "" {
-		return "missing"
-	}
-	hexSig, ok := strings.CutPrefix(sig, "v0=")
-	if !ok {
-		return "malformed"
-	}
-	want, err := hex.DecodeString(hexSig)
-	if err != nil || len(want) != sha256.Size {
-		return "malformed"
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return "malformed"
-	}
-	if d := now.Sub(time.Unix(sec, 0)); d > SignatureWindow || d < -SignatureWindow {
-		return "stale"
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte("v0:" + ts + ":"))
-	mac.Write(body)
-	if !hmac.Equal(mac.Sum(nil), want) {
-		return "signature"
-	}
-	return ""
+	return sig.check(secret, body)
 }
 
 // Sign returns the headers Slack would send with body at time t: tests and

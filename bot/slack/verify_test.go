@@ -3,10 +3,12 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -256,5 +258,79 @@ func TestVerify_PanickingHandlerIsRecovered(t *testing.T) {
 	}
 	if !strings.Contains(w.Body.String(), "Sorry, something went wrong") {
 		t.Fatalf("no apology: %s", w.Body)
+	}
+}
+
+// readRecorder is a request body that records whether anyone read it.
+type readRecorder struct {
+	r    io.Reader
+	read atomic.Bool
+}
+
+func (b *readRecorder) Read(p []byte) (int, error) {
+	b.read.Store(true)
+	return b.r.Read(p)
+}
+
+func TestVerify_RefusesUnsignedAndStaleRequestsBeforeReadingTheBody(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		name     string
+		secret   string // the adapter's; "" means none configured
+		sign     func(h http.Header, body string)
+		reason   string
+		bodyRead bool // a request whose headers pass needs its body for the HMAC
+	}{
+		{"no headers", testSecret, func(h http.Header, body string) {}, "missing", false},
+		{"no signature", testSecret, func(h http.Header, body string) { sign(h, testSecret, body, now); h.Del("X-Slack-Signature") }, "missing", false},
+		{"no timestamp", testSecret, func(h http.Header, body string) { sign(h, testSecret, body, now); h.Del("X-Slack-Request-Timestamp") }, "missing", false},
+		{"stale", testSecret, func(h http.Header, body string) { sign(h, testSecret, body, now.Add(-time.Hour)) }, "stale", false},
+		{"from the future", testSecret, func(h http.Header, body string) { sign(h, testSecret, body, now.Add(time.Hour)) }, "stale", false},
+		{"timestamp not a number", testSecret, func(h http.Header, body string) {
+			sign(h, testSecret, body, now)
+			h.Set("X-Slack-Request-Timestamp", "1e9")
+		}, "malformed", false},
+		{"signature not hex", testSecret, func(h http.Header, body string) { sign(h, testSecret, body, now); h.Set("X-Slack-Signature", "v0=zz") }, "malformed", false},
+		{"no secret configured", "", func(h http.Header, body string) { sign(h, testSecret, body, now) }, "no_secret", false},
+		{"wrong secret", testSecret, func(h http.Header, body string) { sign(h, "another-secret", body, now) }, "signature", true},
+	}
+	for path, cb := range endpointBodies(t, "https://hooks.slack.test/r") {
+		for _, c := range cases {
+			t.Run(strings.TrimPrefix(path, "/slack/")+"/"+c.name, func(t *testing.T) {
+				h := newCountingHandler()
+				var reasons []string
+				e := newTestEnv(t, func(cfg *Config) {
+					cfg.Handler = h
+					cfg.OnReject = func(r string) { reasons = append(reasons, r) }
+					if c.secret == "" {
+						cfg.SigningSecret = ""
+						cfg.AppToken = "xapp-1" // Socket Mode only
+					}
+				})
+				// A body larger than the limit: reading it would give 413,
+				// not 401.
+				body := cb[1] + "&pad=" + strings.Repeat("a", MaxBody)
+				rec := &readRecorder{r: strings.NewReader(body)}
+				req := httptest.NewRequest(http.MethodPost, path, nil)
+				req.Body, req.ContentLength = io.NopCloser(rec), -1
+				c.sign(req.Header, body)
+				req.Header.Set("Content-Type", cb[0])
+				w := httptest.NewRecorder()
+				e.mux.ServeHTTP(w, req)
+				e.drain()
+				if rec.read.Load() != c.bodyRead {
+					t.Errorf("body read: %v, want %v", rec.read.Load(), c.bodyRead)
+				}
+				if !c.bodyRead && w.Code != http.StatusUnauthorized {
+					t.Errorf("status %d, want 401 (%s)", w.Code, w.Body)
+				}
+				if !c.bodyRead && (len(reasons) != 1 || reasons[0] != c.reason) {
+					t.Errorf("OnReject got %v, want [%s]", reasons, c.reason)
+				}
+				if h.count() != 0 {
+					t.Errorf("the handler ran for a refused request")
+				}
+			})
+		}
 	}
 }

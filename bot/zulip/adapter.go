@@ -38,12 +38,13 @@ import (
 // Store is what the adapter keeps in the database: a cache of Zulip users.
 // *storage.DB implements it.
 type Store interface {
-	// ZulipUser returns the cached user, or an error with code ENOTFOUND.
-	ZulipUser(ctx context.Context, id int64) (email, deliveryEmail, fullName string, isBot bool, fetched time.Time, err error)
+	// ZulipUser returns the cached user (active is false for a deactivated
+	// account), or an error with code ENOTFOUND.
+	ZulipUser(ctx context.Context, id int64) (email, deliveryEmail, fullName string, isBot, active bool, fetched time.Time, err error)
 	// SaveZulipUser caches a user.
-	SaveZulipUser(ctx context.Context, id int64, email, deliveryEmail, fullName string, isBot bool, fetched time.Time) error
-	// ZulipUserByEmail returns the id of the cached user with that real or
-	// API email, or an error with code ENOTFOUND.
+	SaveZulipUser(ctx context.Context, id int64, email, deliveryEmail, fullName string, isBot, active bool, fetched time.Time) error
+	// ZulipUserByEmail returns the id of the cached active human (not a
+	// bot) with that real or API email, or an error with code ENOTFOUND.
 	ZulipUserByEmail(ctx context.Context, email string) (id int64, fetched time.Time, err error)
 }
 

@@ -12,14 +12,16 @@ import (
 )
 
 // Identity: a Zulip user becomes a bot.Actor with their real email when
-// the bot may see it. A message's sender_email is the user's Zulip API
-// email, which is a dummy user123@zulip.example.org when the organization
-// restricts email visibility; GET /users/{email} (the API email works
-// there too) then returns the real one as delivery_email if the bot may
-// see it, else null. The answers are cached in memory and in the database
-// for UserCacheTTL. The router ties the actor to a directory person by that
-// email (or by an earlier "link"); admins come from LIAISONBOT_ADMINS
-// through the router.
+// the bot may see it and the account is an active human's: a bot or a
+// deactivated account never carries an email, so it is never tied to a
+// directory person. A message's sender_email is the user's Zulip API
+// email, which is a dummy user123@zulip.example.org when the user's email
+// visibility is not "everyone"; GET /users/{email} (the API email works
+// there too) then returns the real one as delivery_email if the bot's role
+// may see it, else null (docs/zulip.md, "Who is who"). The answers are
+// cached in memory and in the database for UserCacheTTL. The router ties
+// the actor to a directory person by that email (or by an earlier "link");
+// admins come from LIAISONBOT_ADMINS through the router.
 
 // failedLookupTTL is how long a failed lookup is not tried again.
 const failedLookupTTL = time.Minute
@@ -33,6 +35,7 @@ type zulipUser struct {
 	delivery string // real email, "" if hidden
 	name     string
 	isBot    bool
+	active   bool // false: a deactivated account
 	fetched  time.Time
 	failed   bool // a failed lookup, remembered for failedLookupTTL
 	known    bool // the fields come from Zulip (now or from the cache)
@@ -81,17 +84,33 @@ func (a *Adapter) actor(ctx context.Context, m *Message) (bot.Actor, bool) {
 	if act.Name == "" {
 		act.Name = u.name
 	}
-	act.Email = realEmail(u, m.SenderEmail, m.SenderID)
+	act.Email = realEmail(u, m.SenderEmail, m.SenderID, a.cfg.Client == nil)
 	return act, u.isBot
 }
 
-// realEmail is the user's real email if the bot may know it: the
-// delivery email, else an API email that is not a dummy.
-func realEmail(u zulipUser, senderEmail string, id int64) string {
+// realEmail is the user's real email if Zulip vouches for it: the account
+// is an active human's (not a bot, not deactivated) and the bot may see
+// the address: the delivery email, else an API email that is not a dummy.
+// The account is known from a lookup (now or from the cache); without one,
+// only a message that came through the outgoing webhook with no API
+// client to ask (webhookOnly) vouches for its sender's API email: Zulip
+// calls the webhook only for messages of active humans, never for a bot's.
+// A failed lookup vouches for nothing.
+func realEmail(u zulipUser, senderEmail string, id int64, webhookOnly bool) string {
+	if u.isBot || (u.known && !u.active) {
+		return ""
+	}
 	if u.delivery != "" {
 		return u.delivery
 	}
-	for _, e := range []string{u.email, senderEmail} {
+	var candidates []string
+	if u.known {
+		candidates = append(candidates, u.email)
+	}
+	if webhookOnly {
+		candidates = append(candidates, senderEmail)
+	}
+	for _, e := range candidates {
 		if e = strings.TrimSpace(e); e != "" && !isDummyEmail(e, id) && bot.ValidEmail(e) {
 			return e
 		}
@@ -118,10 +137,10 @@ func (a *Adapter) user(ctx context.Context, id int64, apiEmail string) zulipUser
 	}
 	var stale zulipUser
 	if a.cfg.Store != nil {
-		email, delivery, name, isBot, fetched, err := a.cfg.Store.ZulipUser(ctx, id)
+		email, delivery, name, isBot, active, fetched, err := a.cfg.Store.ZulipUser(ctx, id)
 		switch {
 		case err == nil:
-			stale = zulipUser{email: email, delivery: delivery, name: name, isBot: isBot, fetched: fetched, known: true}
+			stale = zulipUser{email: email, delivery: delivery, name: name, isBot: isBot, active: active, fetched: fetched, known: true}
 			if now.Sub(fetched) < ttl {
 				a.users.put(id, stale)
 				return stale
@@ -147,9 +166,13 @@ func (a *Adapter) user(ctx context.Context, id int64, apiEmail string) zulipUser
 		a.users.put(id, failed)
 		return stale
 	}
-	u := zulipUser{email: zu.Email, delivery: strings.TrimSpace(zu.DeliveryEmail), name: zu.FullName, isBot: zu.IsBot, fetched: now, known: true}
+	u := zulipUser{email: zu.Email, delivery: strings.TrimSpace(zu.DeliveryEmail), name: zu.FullName, isBot: zu.IsBot,
+		active: zu.IsActive, fetched: now, known: true}
+	if !u.active {
+		a.log.Info("zulip: a deactivated account acts unlinked", "user", id)
+	}
 	if a.cfg.Store != nil {
-		if err := a.cfg.Store.SaveZulipUser(ctx, id, u.email, u.delivery, u.name, u.isBot, now); err != nil {
+		if err := a.cfg.Store.SaveZulipUser(ctx, id, u.email, u.delivery, u.name, u.isBot, u.active, now); err != nil {
 			a.log.Warn("zulip: could not cache a user", "user", id, "err", err)
 		}
 	}
@@ -158,10 +181,11 @@ func (a *Adapter) user(ctx context.Context, id int64, apiEmail string) zulipUser
 }
 
 // UserIDByEmail returns the Zulip user id (as a string, the form of
-// bot.Target.User and of chat links) of the user with the email: from the
-// cache when fresh, else with GET /users/{email}. It returns an error
-// with code ENOTFOUND when Zulip knows nobody with that address, or does
-// not let the bot see it.
+// bot.Target.User and of chat links) of the active human with the email:
+// from the cache when fresh, else with GET /users/{email}. It returns an
+// error with code ENOTFOUND when Zulip knows nobody with that address, does
+// not let the bot see it, or has only a bot or a deactivated account with
+// it.
 func (a *Adapter) UserIDByEmail(ctx context.Context, email string) (string, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
@@ -185,9 +209,12 @@ func (a *Adapter) UserIDByEmail(ctx context.Context, email string) (string, erro
 		return "", bot.Internal("look up zulip user by email", err)
 	}
 	if a.cfg.Store != nil {
-		if err := a.cfg.Store.SaveZulipUser(ctx, zu.ID, zu.Email, strings.TrimSpace(zu.DeliveryEmail), zu.FullName, zu.IsBot, now); err != nil {
+		if err := a.cfg.Store.SaveZulipUser(ctx, zu.ID, zu.Email, strings.TrimSpace(zu.DeliveryEmail), zu.FullName, zu.IsBot, zu.IsActive, now); err != nil {
 			a.log.Warn("zulip: could not cache a user", "user", zu.ID, "err", err)
 		}
+	}
+	if zu.IsBot || !zu.IsActive {
+		return "", bot.Errorf(bot.ENOTFOUND, "Zulip has no active person with the email %s.", email)
 	}
 	return strconv.FormatInt(zu.ID, 10), nil
 }

@@ -153,3 +153,68 @@ func TestIsDummyEmail(t *testing.T) {
 		t.Error("real email taken for a dummy")
 	}
 }
+
+// Georg Mayer is in the bundled directory (a 3GPP contact).
+const georgEmail = "georg.mayer.huawei@gmx.com"
+
+func TestIdentity_DeactivatedAccountsAndBotsAreNeverLinked(t *testing.T) {
+	h := newBotHarness(t)
+	// A deactivated account whose message arrives (sent just before the
+	// deactivation), with the real address visible, and one whose API
+	// email is the address (visibility "everyone").
+	gone := h.srv.AddUser(zuliptest.User{FullName: "Georg Mayer", DeliveryEmail: georgEmail, Deactivated: true})
+	goneOpen := h.srv.AddUser(zuliptest.User{FullName: "Patrik Fältström", Email: "PAF@netnod.se", Deactivated: true})
+	h.start()
+	for _, u := range []zuliptest.User{gone, goneOpen} {
+		h.dm(u, "contact 3gpp", 1)
+		if got := h.lastRequest().Actor; got.Email != "" {
+			t.Errorf("deactivated %d: actor email %q, want none", u.ID, got.Email)
+		}
+	}
+	d, err := h.db.Directory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []zuliptest.User{gone, goneOpen} {
+		if p := d.LinkedPerson(bot.PlatformZulip, itoa(u.ID)); p != nil {
+			t.Errorf("deactivated account %d linked to %s <%s>", u.ID, p.Name, p.Email)
+		}
+	}
+	// After a restart, from the database's cache: still nobody's.
+	h.restart()
+	h.dm(gone, "version", 1)
+	if got := h.lastRequest().Actor; got.Email != "" {
+		t.Errorf("after a restart: actor email %q, want none", got.Email)
+	}
+}
+
+func TestIdentity_UserIDByEmailFindsNoBotOrDeactivatedAccount(t *testing.T) {
+	ctx := context.Background()
+	for _, u := range []zuliptest.User{
+		{FullName: "Georg Mayer", DeliveryEmail: georgEmail, Deactivated: true},
+		{FullName: "Georg Mayer", Email: georgEmail, Deactivated: true},
+		{FullName: "Georg's bot", Email: "georg-bot@zulip.example.org", DeliveryEmail: georgEmail, IsBot: true},
+	} {
+		h := newBotHarness(t)
+		u = h.srv.AddUser(u)
+		for range 2 { // from Zulip, then from the cache
+			if id, err := h.a.UserIDByEmail(ctx, georgEmail); bot.ErrorCode(err) != bot.ENOTFOUND {
+				t.Errorf("%+v: got %q, %v; want ENOTFOUND", u, id, err)
+			}
+		}
+	}
+}
+
+// In the event queue a bot's message arrives too: when the lookup that
+// would tell fails, the sender's address vouches for nothing.
+func TestIdentity_FailedLookupVouchesForNoAddress(t *testing.T) {
+	h := newBotHarness(t)
+	open := h.srv.AddUser(zuliptest.User{FullName: "Georg Mayer", Email: georgEmail}) // visibility "everyone"
+	h.start()
+	h.srv.WaitRegistrations(1)
+	h.srv.FailNext("/api/v1/users/"+georgEmail, 10, http.StatusInternalServerError)
+	h.dm(open, "version", 1)
+	if got := h.lastRequest().Actor; got.Email != "" {
+		t.Errorf("actor email %q after a failed lookup, want none", got.Email)
+	}
+}

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/zulip"
@@ -21,22 +25,14 @@ func loadZuliprc(cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("ZULIP_CONFIG: %w", err)
 	}
-	if cfg.Zulip.Site == "" {
-		cfg.Zulip.Site = site
-	}
-	if cfg.Zulip.Email == "" {
-		cfg.Zulip.Email = email
-	}
-	if cfg.Zulip.APIKey == "" {
-		cfg.Zulip.APIKey = key
-	}
+	cfg.FillZulipFromRC(site, email, key)
 	return nil
 }
 
 // openStore opens and migrates the database and seeds the bundled
 // directory on first start.
 func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
-	db, err := storage.Open(ctx, g.cfg.DB)
+	db, err := storage.Open(ctx, g.cfg.DB, storage.WithSynchronous(g.cfg.DBSync))
 	if err != nil {
 		return nil, fmt.Errorf("LIAISONBOT_DB: %w", err)
 	}
@@ -50,6 +46,20 @@ func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
 		g.logger.Info("seeded the bundled directory", "db", g.cfg.DB, "organizations", len(diff.Added))
 	}
 	return db, nil
+}
+
+// openExistingStore opens the database of a command that reads one the bot
+// already has (backup, outbox, directory export): a missing file is a wrong
+// path, so it says so in one line instead of creating an empty database.
+func openExistingStore(ctx context.Context, g *globals) (*storage.DB, error) {
+	if _, err := os.Stat(g.cfg.DB); errors.Is(err, fs.ErrNotExist) {
+		where := g.cfg.DB
+		if abs, err := filepath.Abs(where); err == nil && abs != where {
+			where += " (" + abs + ")"
+		}
+		return nil, fmt.Errorf("no database at %s: set LIAISONBOT_DB to the bot's database file", where)
+	}
+	return openStore(ctx, g)
 }
 
 // newRouter builds the command router on the store.

@@ -9,14 +9,18 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/console"
 )
 
+const consoleUsage = `Usage: liaisonbot console [--as email]
+
+Reads one command per line (with or without a leading /liaison) and prints the replies;
+exits at the end of input. Example: printf 'contact 3gpp\n' | liaisonbot console
+
+  --as email   act as the directory person with this email (default: the local admin)`
+
 func runConsole(ctx context.Context, g *globals, args []string) error {
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(g.env.Stderr)
 	as := fs.String("as", "", "act as the directory person with this `email` (default: the local admin)")
-	fs.Usage = func() {
-		fmt.Fprintln(g.env.Stderr, "Usage: liaisonbot console [--as email]\n\nReads one command per line (with or without a leading /liaison) and prints the replies;\nexits at the end of input. Example: printf 'contact 3gpp\\n' | liaisonbot console")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { fmt.Fprintln(g.env.Stderr, consoleUsage) }
 	if err := fs.Parse(args); err != nil {
 		return usageErr("console: %v", err)
 	}

@@ -38,7 +38,7 @@ func directoryExport(ctx context.Context, g *globals, args []string) error {
 	if len(args) > 1 {
 		return usageErr("directory export: at most one file")
 	}
-	db, err := openStore(ctx, g)
+	db, err := openExistingStore(ctx, g)
 	if err != nil {
 		return err
 	}

@@ -98,20 +98,36 @@ func usageErr(format string, args ...any) error {
 type subcommand struct {
 	name    string
 	summary string
+	usage   string // what "liaisonbot <name> --help" prints
 	run     func(ctx context.Context, g *globals, args []string) error
 }
 
 func subcommands() []subcommand {
 	return []subcommand{
-		{"serve", "run the bot on the configured platforms (Slack, Zulip) with its HTTP endpoints", runServe},
-		{"console", "run the bot's commands in this terminal (or from a pipe)", runConsole},
-		{"directory", "directory import <file> | export [file] | sync [--dry-run]", runDirectory},
-		{"statements", "statements sync [--full]: import the Datatracker's liaison statements", runStatements},
-		{"outbox", "outbox [retry [id…]]: pending and failed notices; queue failed ones again", runOutbox},
-		{"backup", "backup <file>: a consistent copy of the live database", runBackup},
-		{"config", "config check: print the effective configuration, secrets masked", runConfig},
-		{"version", "print the version", runVersion},
+		{"serve", "run the bot on the configured platforms (Slack, Zulip) with its HTTP endpoints", serveUsage, runServe},
+		{"console", "run the bot's commands in this terminal (or from a pipe)", consoleUsage, runConsole},
+		{"directory", "directory import <file> | export [file] | sync [--dry-run]", directoryUsage + "\n\n" + directorySyncUsage, runDirectory},
+		{"statements", "statements sync [--full]: import the Datatracker's liaison statements", statementsUsage, runStatements},
+		{"outbox", "outbox [retry [id…]]: pending and failed notices; queue failed ones again", outboxUsage, runOutbox},
+		{"backup", "backup <file>: a consistent copy of the live database", backupUsage, runBackup},
+		{"config", "config check [--online]: print the effective configuration, secrets masked; --online tries the credentials", configUsage, runConfig},
+		{"version", "print the version", versionUsage, runVersion},
 	}
+}
+
+// wantsHelp reports whether the arguments ask for help (-h, -help or
+// --help before any "--"): the subcommand then prints its usage and does
+// nothing else.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // globals are what every subcommand gets.
@@ -133,11 +149,13 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.StringVar(&g.configPath, "config", env.Getenv("LIAISONBOT_CONFIG"), "TOML configuration `file` (LIAISONBOT_CONFIG)")
 	fs.StringVar(&g.logFormat, "log-format", "", "log format: text or json (LIAISONBOT_LOG_FORMAT)")
-	fs.Usage = func() { printUsage(env.Stderr, fs) }
+	fs.Usage = func() {} // printed below: help to stdout, a mistake to stderr
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(env.Stdout, fs)
 			return 0
 		}
+		printUsage(env.Stderr, fs)
 		return 2
 	}
 	args = fs.Args()
@@ -146,7 +164,22 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		cmdName, args = args[0], args[1:]
 	}
 	if cmdName == "help" {
+		if len(args) > 0 {
+			if sc, ok := findSubcommand(args[0]); ok {
+				fmt.Fprintln(env.Stdout, sc.usage)
+				return 0
+			}
+			fmt.Fprintf(env.Stderr, "liaisonbot: no help for %q: it is not a command\n", args[0])
+			printUsage(env.Stderr, fs)
+			return 2
+		}
 		printUsage(env.Stdout, fs)
+		return 0
+	}
+	if sc, ok := findSubcommand(cmdName); ok && wantsHelp(args) {
+		// Before the configuration is read: help works with a broken one,
+		// and opens or creates nothing.
+		fmt.Fprintln(env.Stdout, sc.usage)
 		return 0
 	}
 	cfg, err := config.Load(g.configPath, env.Getenv)
@@ -165,14 +198,21 @@ func Main(ctx context.Context, args []string, env *Env) int {
 			cmdName = "serve"
 		}
 	}
-	for _, sc := range subcommands() {
-		if sc.name == cmdName {
-			return exitCode(env.Stderr, sc.run(ctx, g, args))
-		}
+	if sc, ok := findSubcommand(cmdName); ok {
+		return exitCode(env.Stderr, sc.run(ctx, g, args))
 	}
 	fmt.Fprintf(env.Stderr, "liaisonbot: unknown command %q\n", cmdName)
 	printUsage(env.Stderr, fs)
 	return 2
+}
+
+func findSubcommand(name string) (subcommand, bool) {
+	for _, sc := range subcommands() {
+		if sc.name == name {
+			return sc, true
+		}
+	}
+	return subcommand{}, false
 }
 
 func exitCode(stderr io.Writer, err error) int {
@@ -194,6 +234,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 		fmt.Fprintf(w, "  %-10s %s\n", sc.name, sc.summary)
 	}
 	fmt.Fprintln(w, "\nWith no command and no platform credentials, liaisonbot starts the console.")
+	fmt.Fprintln(w, "\"liaisonbot <command> --help\" (or \"liaisonbot help <command>\") describes a command.")
 	fmt.Fprintln(w, "\nFlags:")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
@@ -208,6 +249,10 @@ func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+const versionUsage = `Usage: liaisonbot version
+
+Prints the version.`
 
 func runVersion(ctx context.Context, g *globals, args []string) error {
 	fmt.Fprintln(g.env.Stdout, "liaisonbot", Version())

@@ -32,6 +32,15 @@ func testEnv(t *testing.T) map[string]string {
 	return map[string]string{"LIAISONBOT_DB": filepath.Join(t.TempDir(), "bot.db"), "LIAISONBOT_LOG_LEVEL": "warn"}
 }
 
+// createDB makes the database of env as the bot's first start does (the
+// commands that read an existing one refuse a missing file).
+func createDB(t *testing.T, env map[string]string) {
+	t.Helper()
+	if code, _, errs := run(t, env, "", "console"); code != 0 {
+		t.Fatalf("creating the database: exit %d: %s", code, errs)
+	}
+}
+
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
@@ -100,6 +109,7 @@ func stripAges(s string) string {
 
 func TestConsole_BadInputIsAnsweredAndChangesNothing(t *testing.T) {
 	env := testEnv(t)
+	createDB(t, env)
 	// Export the directory before and after: bad input must change nothing.
 	_, before, _ := run(t, env, "", "directory", "export")
 	inputs := []string{
@@ -206,6 +216,7 @@ func TestConfigCheck_FileAndSecretFile(t *testing.T) {
 
 func TestDirectory_ExportImportRoundTripAndBadFile(t *testing.T) {
 	env := testEnv(t)
+	createDB(t, env)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "dir.toml")
 	code, out, errs := run(t, env, "", "directory", "export", file)

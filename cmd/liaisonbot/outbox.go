@@ -13,12 +13,16 @@ const outboxUsage = `Usage:
   liaisonbot outbox retry [id…]  put failed notices (all, or those ids) back in the queue`
 
 func runOutbox(ctx context.Context, g *globals, args []string) error {
-	db, err := openStore(ctx, g)
+	if len(args) > 0 && args[0] != "retry" {
+		fmt.Fprintln(g.env.Stderr, outboxUsage)
+		return usageErr("outbox: unknown subcommand %q", args[0])
+	}
+	db, err := openExistingStore(ctx, g)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if len(args) > 0 && args[0] == "retry" {
+	if len(args) > 0 {
 		var ids []int64
 		for _, a := range args[1:] {
 			id, err := strconv.ParseInt(a, 10, 64)
@@ -33,10 +37,6 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 		}
 		fmt.Fprintf(g.env.Stdout, "%d failed notice(s) queued again\n", n)
 		return nil
-	}
-	if len(args) > 0 {
-		fmt.Fprintln(g.env.Stderr, outboxUsage)
-		return usageErr("outbox: unknown subcommand %q", args[0])
 	}
 	now := time.Now()
 	st, err := db.OutboxStats(ctx, now)
@@ -68,11 +68,17 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 	return w.Flush()
 }
 
+const backupUsage = `Usage: liaisonbot backup <file>
+
+Writes a consistent copy of the live database (LIAISONBOT_DB) to <file>, which
+must not exist. The bot may keep running meanwhile.`
+
 func runBackup(ctx context.Context, g *globals, args []string) error {
 	if len(args) != 1 {
+		fmt.Fprintln(g.env.Stderr, backupUsage)
 		return usageErr("backup: expected one file: liaisonbot backup <file>")
 	}
-	db, err := openStore(ctx, g)
+	db, err := openExistingStore(ctx, g)
 	if err != nil {
 		return err
 	}

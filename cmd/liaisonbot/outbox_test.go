@@ -25,7 +25,7 @@ func TestOutboxCommand_ListsFailedAndRetries(t *testing.T) {
 	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
 		t.Fatal(err)
 	}
-	items, err := db.ClaimNotices(ctx, "test", time.Now(), 10, time.Minute, nil)
+	items, err := db.ClaimNotices(ctx, "test", time.Now(), time.Minute, bot.ClaimLimits{Rows: 10, Channels: 10}, nil)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("claim: %v %v", items, err)
 	}

@@ -48,14 +48,21 @@ type runner struct {
 	run  func(ctx context.Context) error
 }
 
+const serveUsage = `Usage: liaisonbot serve
+
+Runs everything configured: Slack (HTTP or Socket Mode), Zulip (event queue and/or outgoing webhook),
+the notification dispatcher and the reminder sweep, with GET /healthz and GET /metrics.`
+
 func runServe(ctx context.Context, g *globals, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(g.env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(g.env.Stderr, "Usage: liaisonbot serve\n\nRuns everything configured: Slack (HTTP or Socket Mode), Zulip (event queue and/or outgoing webhook),\nthe notification dispatcher and the reminder sweep, with GET /healthz and GET /metrics.")
-	}
+	fs.Usage = func() { fmt.Fprintln(g.env.Stderr, serveUsage) }
 	if err := fs.Parse(args); err != nil {
 		return usageErr("serve: %v", err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return usageErr("serve: unexpected argument %q", fs.Arg(0))
 	}
 	s, err := newServer(ctx, g)
 	if err != nil {
@@ -95,19 +102,21 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	platforms, liaison := router.Platforms, router.Liaison
 
 	if cfg.Slack.Enabled() {
+		api := slackgo.New(cfg.Slack.BotToken, slackgo.OptionAPIURL(cfg.Slack.APIURL))
+		self, err := checkSlack(ctx, api)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 		sa, err := slack.New(slack.Config{
 			Handler: router, Directory: db, Store: db,
 			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
-			Channel: cfg.Slack.Channel, Logger: g.logger.With("platform", "slack"), OnReject: s.metrics.slackRejected,
+			BotUserID: self.UserID, TeamID: self.TeamID, EnterpriseID: self.EnterpriseID,
+			Channel: cfg.Slack.Channel, Logger: g.logger, OnReject: s.metrics.slackRejected,
 		})
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("SLACK_BOT_TOKEN: %w", err)
-		}
-		api := slackgo.New(cfg.Slack.BotToken, slackgo.OptionAPIURL(cfg.Slack.APIURL))
-		if err := checkSlack(ctx, api); err != nil {
-			db.Close()
-			return nil, err
 		}
 		if cfg.Slack.SocketMode() {
 			s.runners = append(s.runners, runner{"slack socket mode", sa.RunSocketMode})
@@ -173,7 +182,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		Store: db, Chats: s.chats, Owner: hostname + "|" + cfg.Addr + "|" + cfg.DB,
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
-		GiveUp: cfg.Outbox.GiveUp, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
+		GiveUp: cfg.Outbox.GiveUp, Lease: cfg.Outbox.Lease, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
 		Grace: cfg.ShutdownTimeout / 3,
 	}
 	db.OnNotice = d.Wake
@@ -212,21 +221,22 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	return s, nil
 }
 
-// checkSlack refuses to start with a token Slack rejects; a network failure
-// only warns (Slack may come back).
-func checkSlack(ctx context.Context, api *slackgo.Client) error {
+// checkSlack refuses to start with a token Slack rejects and returns who
+// the bot is (its user, workspace and Grid organization); a network failure
+// returns an empty answer (Slack may come back; the adapter asks again).
+func checkSlack(ctx context.Context, api *slackgo.Client) (slackgo.AuthTestResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := api.AuthTestContext(ctx)
+	r, err := api.AuthTestContext(ctx)
 	var se slackgo.SlackErrorResponse
 	switch {
 	case err == nil:
-		return nil
+		return *r, nil
 	case errors.As(err, &se) || strings.Contains(err.Error(), "invalid_auth") || strings.Contains(err.Error(), "not_authed") ||
 		strings.Contains(err.Error(), "account_inactive") || strings.Contains(err.Error(), "token_revoked"):
-		return fmt.Errorf("SLACK_BOT_TOKEN: Slack refused the token: %w", err)
+		return slackgo.AuthTestResponse{}, fmt.Errorf("SLACK_BOT_TOKEN: Slack refused the token: %w", err)
 	}
-	return nil
+	return slackgo.AuthTestResponse{}, nil
 }
 
 // checkZulip refuses to start with credentials Zulip rejects.

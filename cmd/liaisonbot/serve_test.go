@@ -40,6 +40,10 @@ type fakeSlack struct {
 	authError atomic.Value // string
 	// usersInfoHook, if set, runs before users.info answers (to slow it).
 	usersInfoHook func(user string)
+	// postDelay is how long chat.postMessage thinks before it takes a
+	// message (a slow Slack); the message counts as posted even if the
+	// caller has gone meanwhile.
+	postDelay atomic.Int64 // nanoseconds
 
 	ts        atomic.Int64
 	mu        sync.Mutex
@@ -114,9 +118,11 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			f.usersInfoHook(id)
 		}
 		name := "Tester " + id
-		answer(map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(id), "real_name": name,
-			"profile": map[string]any{"real_name": name, "display_name": name, "email": strings.ToLower(id) + "@example.org"}}})
+		answer(map[string]any{"user": map[string]any{"id": id, "team_id": "T0TEST", "name": strings.ToLower(id), "real_name": name,
+			"is_email_confirmed": true,
+			"profile":            map[string]any{"real_name": name, "display_name": name, "email": strings.ToLower(id) + "@example.org"}}})
 	case "chat.postMessage":
+		time.Sleep(time.Duration(f.postDelay.Load()))
 		ts := fmt.Sprintf("1700000000.%06d", f.ts.Add(1))
 		p := slackPost{Channel: r.Form.Get("channel"), Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks"),
 			ThreadTS: r.Form.Get("thread_ts"), TS: ts}
@@ -172,6 +178,13 @@ func (f *fakeSlack) responsesFor(key string) []string {
 }
 
 // slashBody is a slash command's form, as Slack sends it.
+// callCount is how many times the method was called.
+func (f *fakeSlack) callCount(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[method]
+}
+
 func slashBody(user, text, responseURL string) string {
 	return url.Values{
 		"token": {"unused-verification-token"}, "team_id": {"T0TEST"}, "team_domain": {"liaison-test"},

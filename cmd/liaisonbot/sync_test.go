@@ -62,6 +62,7 @@ func mustRun(t *testing.T, env map[string]string, stdin string, args ...string) 
 func TestDirectorySync_DryRunThenApply(t *testing.T) {
 	f := newFakeDatatracker(t)
 	env := syncEnv(t, f)
+	createDB(t, env)
 	before := mustRun(t, env, "", "directory", "export")
 
 	out := mustRun(t, env, "", "directory", "sync", "--dry-run")
@@ -101,6 +102,7 @@ func TestDirectorySync_DryRunThenApply(t *testing.T) {
 func TestDirectorySync_FailuresChangeNothing(t *testing.T) {
 	f := newFakeDatatracker(t)
 	env := syncEnv(t, f)
+	createDB(t, env)
 	before := mustRun(t, env, "", "directory", "export")
 
 	f.FailRequest(f.RequestCount("")+2, datatrackertest.MalformedJSON())

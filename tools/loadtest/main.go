@@ -758,7 +758,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		ok(map[string]any{"url": "https://load.slack.com/", "team": "Load", "user": "liaisonbot", "team_id": "TLOAD", "user_id": "UBOT", "bot_id": "BBOT"})
 	case "users.info":
 		id := r.Form.Get("user")
-		ok(map[string]any{"user": map[string]any{"id": id, "name": strings.ToLower(id), "real_name": "Load " + id,
+		ok(map[string]any{"user": map[string]any{"id": id, "team_id": "TLOAD", "is_email_confirmed": true, "name": strings.ToLower(id), "real_name": "Load " + id,
 			"profile": map[string]any{"real_name": "Load " + id, "email": strings.ToLower(id) + "@load.example.org"}}})
 	case "chat.postMessage":
 		ts := fmt.Sprintf("1700000000.%06d", f.ts.Add(1))

@@ -56,6 +56,9 @@ type User struct {
 	// visibility.
 	EmailHidden bool
 	IsBot       bool
+	// Deactivated is a deactivated account: the users endpoints still
+	// return it, with is_active false.
+	Deactivated bool
 }
 
 func (u *User) deliveryEmail() string {

@@ -92,7 +92,7 @@ func userJSON(u *User) map[string]any {
 	}
 	return map[string]any{
 		"user_id": u.ID, "email": u.Email, "delivery_email": delivery, "full_name": u.FullName,
-		"is_bot": u.IsBot, "is_active": true, "role": role, "is_admin": false, "is_owner": false,
+		"is_bot": u.IsBot, "is_active": !u.Deactivated, "role": role, "is_admin": false, "is_owner": false,
 		"is_guest": false, "timezone": "", "avatar_url": nil, "avatar_version": 1,
 		"date_joined": "2024-01-01T00:00:00+00:00",
 	}
