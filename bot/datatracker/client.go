@@ -18,12 +18,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
 // Defaults used by New.
@@ -223,13 +223,7 @@ func errOrStatus(e *Error) error {
 // backoff returns the wait before retry number attempt+1: a random duration
 // in [d/2, d] with d = min(base*2^attempt, max).
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.backoffBase
-	for i := 0; i < attempt && d < c.backoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, c.backoffMax)
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return retry.Backoff{Base: c.backoffBase, Max: c.backoffMax}.Delay(attempt)
 }
 
 // attempt makes one request. It returns the body of a 200 answer, or an
@@ -292,24 +286,4 @@ func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 64<<10)) 
 
 // retryAfter parses a Retry-After header: seconds (integer or decimal) or
 // an HTTP date. Absent, unparsable, zero or past values give 0.
-func (c *Client) retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		switch {
-		case secs != secs || secs <= 0: // NaN, zero, negative
-			return 0
-		case secs > 1e9: // absurd: keep it huge but in range
-			return 1e9 * time.Second
-		}
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(c.now()); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
+func (c *Client) retryAfter(v string) time.Duration { return retry.After(v, c.now()) }

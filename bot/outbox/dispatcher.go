@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
 // Store is the outbox's storage.
@@ -450,7 +451,7 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 	} else {
 		wait := de.RetryAfter
 		if wait <= 0 {
-			wait = backoff(it.Attempts, d.BackoffBase, d.BackoffMax)
+			wait = retry.Backoff{Base: d.BackoffBase, Max: d.BackoffMax}.Delay(it.Attempts)
 		} else {
 			// The platform asked the whole channel to wait.
 			d.hold(it.Target.ChannelKey(), now.Add(wait))
@@ -464,18 +465,6 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 	if d.OnFailed != nil {
 		d.OnFailed(it.Target.Platform, de.Code, parked)
 	}
-}
-
-// backoff is base·2^attempts with jitter in [½, 1], capped.
-func backoff(attempts int, base, max time.Duration) time.Duration {
-	d := base
-	for i := 0; i < attempts && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
 // render builds the delivery for a row from the statement as it is now.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
 // APIError is a failed Web API (or response_url) call: the method, Slack's
@@ -63,13 +63,12 @@ func retryAllowed(ctx context.Context) bool { return ctx.Value(noRetryKey{}) == 
 // MaxAttempts; anything else fails at once. A final failure is logged with
 // the method and Slack's error code and returned as an *APIError.
 func (a *Adapter) call(ctx context.Context, method string, fn func(ctx context.Context) error) error {
-	backoff := a.cfg.Retry.Initial
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
 		if err == nil {
 			return nil
 		}
-		wait, retryable := a.retryWait(err, &backoff)
+		wait, retryable := a.retryWait(err, attempt)
 		if retryable && retryAllowed(ctx) && attempt < a.cfg.Retry.MaxAttempts && ctx.Err() == nil && fits(ctx, wait) {
 			a.log.Debug("slack call failed; retrying", "method", method, "code", errorCode(err), "attempt", attempt, "wait", wait)
 			t := time.NewTimer(wait)
@@ -93,8 +92,9 @@ func fits(ctx context.Context, d time.Duration) bool {
 	return !ok || time.Until(dl) > d
 }
 
-// retryWait says whether err is worth retrying and after how long.
-func (a *Adapter) retryWait(err error, backoff *time.Duration) (time.Duration, bool) {
+// retryWait says whether err, the attempt-th failure, is worth retrying
+// and after how long.
+func (a *Adapter) retryWait(err error, attempt int) (time.Duration, bool) {
 	if rl, ok := RetryAfter(err); ok {
 		if rl <= 0 {
 			rl = time.Second
@@ -107,10 +107,7 @@ func (a *Adapter) retryWait(err error, backoff *time.Duration) (time.Duration, b
 	if !transient {
 		return 0, false
 	}
-	wait := *backoff
-	*backoff = min(*backoff*2, a.cfg.Retry.Max)
-	wait += time.Duration(rand.Int64N(int64(wait)/4 + 1)) // jitter
-	return wait, true
+	return retry.Backoff{Base: a.cfg.Retry.Initial, Max: a.cfg.Retry.Max}.Delay(attempt - 1), true
 }
 
 // isTimeout reports network timeouts and dropped connections.
@@ -334,8 +331,7 @@ func (a *Adapter) respond(ctx context.Context, responseURL string, p responsePay
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 		if resp.StatusCode == http.StatusTooManyRequests {
-			sec, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			return &slack.RateLimitedError{RetryAfter: time.Duration(sec) * time.Second}
+			return &slack.RateLimitedError{RetryAfter: retry.After(resp.Header.Get("Retry-After"), a.now())}
 		}
 		if resp.StatusCode/100 != 2 {
 			return &httpStatusError{status: resp.StatusCode, code: strings.TrimSpace(string(b))}

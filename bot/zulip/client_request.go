@@ -10,11 +10,12 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
 // Attribute keys of the client's log records.
@@ -190,7 +191,7 @@ func responseError(op string, resp *http.Response, body []byte) *Error {
 	}
 	e.Code, e.Msg, e.QueueID, e.VarName = env.Code, env.Msg, env.QueueID, env.VarName
 	if e.RetryAfter == 0 && env.RetryAfter != nil {
-		e.RetryAfter = secondsToDuration(*env.RetryAfter)
+		e.RetryAfter = retry.Seconds(*env.RetryAfter)
 	}
 	return e
 }
@@ -215,35 +216,7 @@ func describeBody(resp *http.Response, body []byte) string {
 
 // parseRetryAfter parses a Retry-After header. Zulip sends a float number
 // of seconds ("0.5"); the HTTP-date form is accepted too.
-func parseRetryAfter(h string) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if f, err := strconv.ParseFloat(h, 64); err == nil {
-		return secondsToDuration(f)
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
-}
-
-// secondsToDuration converts a float of seconds, rounding up to the
-// microsecond so that 0.5 never becomes a hair under half a second.
-func secondsToDuration(s float64) time.Duration {
-	if s <= 0 || s != s { // negative or NaN
-		return 0
-	}
-	if s > 1e6 { // about 11 days; avoids overflow, and is never waited for anyway
-		s = 1e6
-	}
-	us := int64(s * 1e6)
-	if float64(us) < s*1e6 {
-		us++
-	}
-	return time.Duration(us) * time.Microsecond
-}
+func parseRetryAfter(h string) time.Duration { return retry.After(h, time.Now()) }
 
 // decodeSuccess decodes a success body into out. It logs the parameters
 // that the server reports it did not understand: a misspelt parameter, or

@@ -1,8 +1,9 @@
 package zulip
 
 import (
-	"math/rand/v2"
 	"time"
+
+	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
 // MaxBackoffCap bounds every computed backoff, whatever the policy says.
@@ -67,11 +68,5 @@ func (p RetryPolicy) normalized() RetryPolicy {
 // many bots restarting together do not retry in lockstep.
 func (p RetryPolicy) Backoff(n int) time.Duration {
 	p = p.normalized()
-	d := p.BaseBackoff
-	for i := 1; i < n && d < p.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, p.MaxBackoff)
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return retry.Backoff{Base: p.BaseBackoff, Max: p.MaxBackoff}.Delay(n - 1)
 }
