@@ -2,7 +2,6 @@ package commands_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/console"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // fixedNow is the tests' clock: deadlines and ages are computed from it.
@@ -25,19 +25,11 @@ type harness struct {
 
 func newHarness(tb testing.TB) *harness {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "bot.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	h := &harness{t: tb, db: db, now: fixedNow}
-	h.router = commands.New(db, nil)
-	h.router.Now = func() time.Time { return h.now }
-	db.Now = h.router.Now
+	h := &harness{t: tb, now: fixedNow}
+	clock := func() time.Time { return h.now }
+	h.db = storagetest.Open(tb, storagetest.Now(clock))
+	h.router = commands.New(h.db, nil)
+	h.router.Now = clock
 	return h
 }
 

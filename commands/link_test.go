@@ -2,13 +2,13 @@ package commands
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // Exported for the tests of package commands_test (admin_test.go), which
@@ -73,15 +73,7 @@ func TestEmailArg(t *testing.T) {
 // linkRouter is a router on a fresh, seeded database, with link registered.
 func linkRouter(t *testing.T) (*Router, *storage.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storagetest.Open(t)
 	r := New(db, nil)
 	if r.Lookup("link") == nil {
 		r.Register(linkCommand())

@@ -15,6 +15,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -31,19 +32,11 @@ type session struct {
 }
 
 func newSession(t *testing.T) *session {
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s := &session{t: t, db: db, now: fixedNow}
-	s.router = commands.New(db, nil)
-	s.router.Now = func() time.Time { return s.now }
-	db.Now = s.router.Now
+	s := &session{t: t, now: fixedNow}
+	clock := func() time.Time { return s.now }
+	s.db = storagetest.Open(t, storagetest.Now(clock))
+	s.router = commands.New(s.db, nil)
+	s.router.Now = clock
 	return s
 }
 

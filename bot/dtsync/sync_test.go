@@ -3,7 +3,6 @@ package dtsync_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/dtsync"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 var clock = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
@@ -37,18 +37,11 @@ type fixture struct {
 // waits are recorded instead of slept.
 func newFixture(t *testing.T, seed bool) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
+	opts := []storagetest.Option{storagetest.Now(func() time.Time { return clock })}
+	if !seed {
+		opts = append(opts, storagetest.Unseeded())
 	}
-	t.Cleanup(func() { db.Close() })
-	db.Now = func() time.Time { return clock }
-	if seed {
-		if _, err := db.Seed(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := storagetest.Open(t, opts...)
 	f := &fixture{t: t, db: db, srv: datatrackertest.NewServer(t)}
 	c, err := datatracker.New(f.srv.URL, datatracker.WithPageSize(40), datatracker.WithClock(func() time.Time { return clock }),
 		datatracker.WithSleep(func(ctx context.Context, d time.Duration) error {

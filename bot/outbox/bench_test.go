@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // BenchmarkDrain queues 10,000 notices across 20 channels (500 statements,
@@ -23,13 +23,7 @@ func BenchmarkDrain(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		ctx := context.Background()
-		db, err := storage.Open(ctx, filepath.Join(b.TempDir(), "bot.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := db.Seed(ctx); err != nil {
-			b.Fatal(err)
-		}
+		db := storagetest.Open(b)
 		db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}})
 		for c := 0; c < 20; c++ {
 			if _, err := db.Subscribe(ctx, "slack", fmt.Sprintf("C%02d", c), 0, "bench"); err != nil {
@@ -38,7 +32,7 @@ func BenchmarkDrain(b *testing.B) {
 		}
 		d, _ := db.Directory(ctx)
 		org := d.OrgByAcronym("3GPP")
-		err = db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 			for s := 0; s < 500; s++ {
 				n, evs, _ := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: org.ID,
 					Title: fmt.Sprint("S", s), Purpose: bot.PurposeInfo, Body: "x"}, admin, nil, nil, time.Now())

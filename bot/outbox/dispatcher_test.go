@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // fakeChat records deliveries; fail decides, per call, whether to fail.
@@ -56,33 +56,17 @@ func (f *fakeChat) deliveries() []bot.Delivery {
 	return append([]bot.Delivery(nil), f.got...)
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 type env struct {
 	t     *testing.T
 	db    *storage.DB
-	clock *clock
+	clock *storagetest.Clock
 	org   *bot.Organization
 }
 
 func newEnv(t *testing.T, platforms ...string) *env {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	c := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
-	db.Now = c.Now
+	c := storagetest.NewClock(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	db := storagetest.Open(t, storagetest.Now(c.Now))
 	var liaison []bot.Target
 	for _, p := range platforms {
 		liaison = append(liaison, bot.Target{Platform: p, Channel: "liaison"})
@@ -409,7 +393,7 @@ func TestDispatcher_ShutdownAbandonsAHungDeliveryAfterGrace(t *testing.T) {
 // slowChat is a platform that takes per, on the shared clock, to answer
 // every call, and counts the deliveries of each notice.
 type slowChat struct {
-	clock *clock
+	clock *storagetest.Clock
 	per   time.Duration
 	mu    sync.Mutex
 	got   map[string]int

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 type env struct {
@@ -27,16 +27,9 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, db: db, now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
-	db.Now = e.clock
+	e := &env{t: t, now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	db := storagetest.Open(t, storagetest.Now(e.clock))
+	e.db = db
 	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}, LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
 	e.dir, _ = db.Directory(ctx)
 	e.org = e.dir.OrgByAcronym("3GPP")

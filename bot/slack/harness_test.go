@@ -23,6 +23,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // update makes the golden tests rewrite their files:
@@ -66,16 +67,7 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 
 func openSeeded(t testing.TB, path string) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Logger = quietLogger()
-	if _, err := db.Seed(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return storagetest.Open(t, storagetest.Path(path), storagetest.Logger(quietLogger()))
 }
 
 // start creates the adapter (again: a "restart" keeps the database).

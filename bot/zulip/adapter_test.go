@@ -19,6 +19,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/zulip/zuliptest"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite golden files")
@@ -77,16 +78,7 @@ func (h *botHarness) advance(d time.Duration) {
 // (re)started process does.
 func (h *botHarness) open() {
 	h.t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, h.path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.t.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx); err != nil {
-		h.t.Fatal(err)
-	}
-	db.Now = func() time.Time { return testNow }
+	db := storagetest.Open(h.t, storagetest.Path(h.path), storagetest.Now(func() time.Time { return testNow }))
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	router := commands.New(db, logger)
 	router.Now = func() time.Time { return testNow }

@@ -3,15 +3,14 @@ package zulip
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // The notification path end to end: real storage, the real dispatcher, this
@@ -21,18 +20,9 @@ func TestNotices_ZulipFailsThenDeliversOnceInOrderInTheTopic(t *testing.T) {
 	a, srv, sl := newDeliverHarness(t)
 	srv.AddChannel("liaison")
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	db.Now = clock
+	c := storagetest.NewClock(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	clock := c.Now
+	db := storagetest.Open(t, storagetest.Now(clock))
 	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{bot.PlatformZulip},
 		LiaisonChannels: []bot.Target{{Platform: bot.PlatformZulip, Channel: "liaison"}}})
 	d, _ := db.Directory(ctx)
@@ -65,9 +55,7 @@ func TestNotices_ZulipFailsThenDeliversOnceInOrderInTheTopic(t *testing.T) {
 		if k, err := disp.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		} else if k == 0 {
-			mu.Lock()
-			now = now.Add(time.Second)
-			mu.Unlock()
+			c.Add(time.Second)
 		}
 	}
 	msgs := srv.Messages()

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
-	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // The crash test: the real binary takes 1,000 statement submissions over
@@ -277,11 +277,7 @@ func TestCrash_SIGKILLDuringSubmissionsLosesNothingAndDoublesOnlyTheWindow(t *te
 	// The database: every answered submission with its events; one notice
 	// per statement, all sent.
 	ctx := context.Background()
-	db, err := storage.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storagetest.Open(t, storagetest.Path(dbPath), storagetest.Unseeded())
 	raw = rawDB(t, dbPath)
 	byTitle := map[string]int64{}
 	rows, err := raw.Query(`SELECT id, title FROM statements`)

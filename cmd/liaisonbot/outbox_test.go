@@ -9,16 +9,13 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 func TestOutboxCommand_ListsFailedAndRetries(t *testing.T) {
 	env := testEnv(t)
 	ctx := context.Background()
-	db, err := storage.Open(ctx, env["LIAISONBOT_DB"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Seed(ctx)
+	db := storagetest.Open(t, storagetest.Path(env["LIAISONBOT_DB"]))
 	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}, LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
 	n, evs, _ := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", Title: "T", Purpose: bot.PurposeInfo, Body: "x"},
 		bot.Actor{Platform: "console", UserID: "local"}, nil, nil, time.Now())

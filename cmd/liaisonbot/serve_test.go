@@ -21,7 +21,7 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/slack"
-	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // The tests of "liaisonbot serve" run Main in this process, with the
@@ -660,11 +660,7 @@ func TestServe_ShutdownFinishesInFlightRefusesNewAndClosesTheDatabase(t *testing
 		t.Errorf("%s-wal is still there: the database was not closed", env["LIAISONBOT_DB"])
 	}
 
-	db, err := storage.Open(context.Background(), env["LIAISONBOT_DB"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storagetest.Open(t, storagetest.Path(env["LIAISONBOT_DB"]), storagetest.Unseeded())
 	st, err := db.Statement(context.Background(), 1)
 	if err != nil {
 		t.Fatalf("LS-1 after shutdown: %v", err)

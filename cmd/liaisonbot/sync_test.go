@@ -11,7 +11,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/datatracker"
 	"github.com/ietf-tools/liaisonbot/bot/datatracker/datatrackertest"
-	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // fakeDatatracker serves the fake Datatracker to the syncs, with small
@@ -145,12 +145,9 @@ func TestStatementsSync(t *testing.T) {
 		t.Errorf("the syncs so far announced something:\n%s", out)
 	}
 
-	db, err := storage.Open(context.Background(), env["LIAISONBOT_DB"])
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storagetest.Open(t, storagetest.Path(env["LIAISONBOT_DB"]), storagetest.Unseeded())
 	var ref string
-	err = db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	err := db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
 		s, err := tx.(interface {
 			ByDatatrackerID(int64) (*bot.Statement, error)
 		}).ByDatatrackerID(datatrackertest.Statement2200)
