@@ -1,16 +1,3 @@
-// Command slackload is the Slack adapter's load run: it sends signed
-// "/liaison contact 3gpp" slash commands at a fixed rate through the real
-// HTTP handler chain and reports the latency distribution, the errors and
-// the rate achieved.
-//
-// By default it builds the chain in-process: a real SQLite database in a
-// temporary directory seeded with the bundled directory, the real command
-// router and the Slack adapter, served on a loopback port, with a small
-// fake of Slack's Web API for users.info. With -url it targets a running
-// liaisonbot instead (give its signing secret with -secret or
-// SLACK_SIGNING_SECRET).
-//
-//	go run ./tools/slackload [-rate 500] [-duration 20s] [-workers 64] [-url http://host:8080]
 package main
 
 import (
@@ -30,7 +17,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot/slack"
@@ -38,14 +24,8 @@ import (
 	"github.com/ietf-tools/liaisonbot/storage"
 )
 
-func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "slackload:", err)
-		os.Exit(1)
-	}
-}
-
-type options struct {
+// rateOptions are the rate run's flags.
+type rateOptions struct {
 	target   string
 	secret   string
 	rate     int
@@ -56,9 +36,11 @@ type options struct {
 	dbPath   string
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o options
-	fs := flag.NewFlagSet("slackload", flag.ContinueOnError)
+// runRate is the rate run: one command at a fixed rate through the Slack
+// adapter's handler chain.
+func runRate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o rateOptions
+	fs := flag.NewFlagSet("loadtest rate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.target, "url", "", "base `URL` of a running liaisonbot (default: build the handler chain in-process)")
 	fs.StringVar(&o.secret, "secret", os.Getenv("SLACK_SIGNING_SECRET"), "signing `secret` of the target (SLACK_SIGNING_SECRET)")
@@ -69,7 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.text, "text", "contact 3gpp", "the command after /liaison")
 	fs.StringVar(&o.dbPath, "db", "", "SQLite `file` for the in-process run (default: a temporary one)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: go run ./tools/slackload [flags]\n\nSends signed /liaison slash commands at a fixed rate and reports latency percentiles.")
+		fmt.Fprintln(stderr, "Usage: go run ./tools/loadtest rate [flags]\n\nSends signed /liaison slash commands at a fixed rate and reports latency percentiles.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -81,9 +63,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.rate <= 0 || o.duration <= 0 || o.workers <= 0 || o.users <= 0 {
 		return errors.New("-rate, -duration, -workers and -users must be positive")
 	}
+	fake := newFakeSlack()
+	defer fake.Close()
 	base := strings.TrimRight(o.target, "/")
 	if base == "" {
-		srv, secret, cleanup, err := inProcess(ctx, o.dbPath)
+		srv, secret, cleanup, err := inProcess(ctx, o.dbPath, fake)
 		if err != nil {
 			return err
 		}
@@ -93,14 +77,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if o.secret == "" {
 		return errors.New("-url needs the target's signing secret (-secret or SLACK_SIGNING_SECRET)")
 	}
-	res := load(ctx, base+"/slack/commands", o)
+	res := loadRate(ctx, base+"/slack/commands", fake, o)
 	res.print(stdout, o)
 	return nil
 }
 
-// inProcess serves the real handler chain on a loopback port and returns
-// its URL and signing secret.
-func inProcess(ctx context.Context, dbPath string) (base, secret string, cleanup func(), err error) {
+// inProcess serves the real handler chain on a loopback port, with the
+// fake as Slack's Web API, and returns its URL and signing secret.
+func inProcess(ctx context.Context, dbPath string, fake *fakeSlack) (base, secret string, cleanup func(), err error) {
 	var cleanups []func()
 	cleanup = func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -113,7 +97,7 @@ func inProcess(ctx context.Context, dbPath string) (base, secret string, cleanup
 		}
 	}()
 	if dbPath == "" {
-		dir, err := os.MkdirTemp("", "slackload-")
+		dir, err := os.MkdirTemp("", "liaisonbot-loadtest-rate-")
 		if err != nil {
 			return "", "", nil, err
 		}
@@ -130,9 +114,6 @@ func inProcess(ctx context.Context, dbPath string) (base, secret string, cleanup
 	if _, err := db.Seed(ctx); err != nil {
 		return "", "", nil, err
 	}
-	api := httptest.NewServer(http.HandlerFunc(fakeWebAPI))
-	cleanups = append(cleanups, api.Close)
-
 	secretBytes := make([]byte, 16)
 	rand.Read(secretBytes)
 	secret = hex.EncodeToString(secretBytes)
@@ -142,7 +123,7 @@ func inProcess(ctx context.Context, dbPath string) (base, secret string, cleanup
 		Directory:     db,
 		Store:         db,
 		Token:         "xoxb-load",
-		APIURL:        api.URL + "/",
+		APIURL:        fake.URL + "/api/",
 		SigningSecret: secret,
 		Logger:        logger,
 	})
@@ -157,33 +138,19 @@ func inProcess(ctx context.Context, dbPath string) (base, secret string, cleanup
 	return srv.URL, secret, cleanup, nil
 }
 
-// fakeWebAPI answers the Web API calls the adapter makes for a slash
-// command (users.info) and acknowledges anything else.
-func fakeWebAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	if strings.HasSuffix(r.URL.Path, "/users.info") {
-		r.ParseForm()
-		id := r.PostForm.Get("user")
-		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":"load","real_name":"Load %s","profile":{"real_name":"Load %s","email":"%s@load.example.org"}}}`,
-			id, id, id, strings.ToLower(id))
-		return
-	}
-	fmt.Fprint(w, `{"ok":true}`)
-}
-
-// result is what a run measured.
-type result struct {
+// rateResult is what a rate run measured.
+type rateResult struct {
 	latencies []time.Duration
 	errors    map[string]int
 	sent      int
 	elapsed   time.Duration
 }
 
-// load sends the requests: one every 1/rate seconds, each handled by one of
-// at most `workers` goroutines. A request's latency runs from the moment it
-// was due, so time spent waiting for a free worker counts (no coordinated
-// omission).
-func load(ctx context.Context, endpoint string, o options) *result {
+// loadRate sends the requests: one every 1/rate seconds, each handled by
+// one of at most `workers` goroutines. A request's latency runs from the
+// moment it was due, so time spent waiting for a free worker counts (no
+// coordinated omission).
+func loadRate(ctx context.Context, endpoint string, fake *fakeSlack, o rateOptions) *rateResult {
 	total := int(o.duration.Seconds() * float64(o.rate))
 	interval := time.Second / time.Duration(o.rate)
 	client := &http.Client{
@@ -196,16 +163,13 @@ func load(ctx context.Context, endpoint string, o options) *result {
 	}
 	jobs := make(chan job, total)
 	var mu sync.Mutex
-	res := &result{errors: map[string]int{}, latencies: make([]time.Duration, 0, total)}
-	var inflight atomic.Int64
+	res := &rateResult{errors: map[string]int{}, latencies: make([]time.Duration, 0, total)}
 	var wg sync.WaitGroup
 	for range o.workers {
 		wg.Go(func() {
 			for j := range jobs {
-				inflight.Add(1)
-				status := send(ctx, client, endpoint, o, j.n)
+				status := sendRate(ctx, client, endpoint, fake, o, j.n)
 				lat := time.Since(j.due)
-				inflight.Add(-1)
 				mu.Lock()
 				res.latencies = append(res.latencies, lat)
 				if status != "" {
@@ -230,15 +194,16 @@ func load(ctx context.Context, endpoint string, o options) *result {
 	return res
 }
 
-// send makes one signed slash command and returns "" or what went wrong.
-func send(ctx context.Context, client *http.Client, endpoint string, o options, n int) string {
+// sendRate makes one signed slash command and returns "" or what went
+// wrong.
+func sendRate(ctx context.Context, client *http.Client, endpoint string, fake *fakeSlack, o rateOptions, n int) string {
 	user := fmt.Sprintf("ULOAD%04d", n%o.users)
 	body := url.Values{
 		"token": {"load"}, "team_id": {"TLOAD"}, "team_domain": {"load"},
 		"channel_id": {"CLOAD"}, "channel_name": {"load"},
 		"user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/liaison"}, "text": {o.text},
-		"response_url": {"https://hooks.slack.com/commands/TLOAD/1/load"},
+		"response_url": {fmt.Sprintf("%s/respond/rate-%d", fake.URL, n)},
 		"trigger_id":   {fmt.Sprintf("%d.1.load", n)},
 		"api_app_id":   {"ALOAD"},
 	}.Encode()
@@ -263,15 +228,8 @@ func send(ctx context.Context, client *http.Client, endpoint string, o options, 
 	return ""
 }
 
-func (r *result) print(w io.Writer, o options) {
+func (r *rateResult) print(w io.Writer, o rateOptions) {
 	slices.Sort(r.latencies)
-	pct := func(p float64) time.Duration {
-		if len(r.latencies) == 0 {
-			return 0
-		}
-		i := int(p*float64(len(r.latencies))+0.5) - 1
-		return r.latencies[max(0, min(i, len(r.latencies)-1))]
-	}
 	nerr := 0
 	for _, n := range r.errors {
 		nerr += n
@@ -279,7 +237,7 @@ func (r *result) print(w io.Writer, o options) {
 	fmt.Fprintf(w, "sent %d signed \"/liaison %s\" in %s: %.1f requests/s achieved (target %d/s), %d workers, %d users\n",
 		r.sent, o.text, r.elapsed.Round(time.Millisecond), float64(r.sent)/r.elapsed.Seconds(), o.rate, o.workers, o.users)
 	fmt.Fprintf(w, "latency  p50 %s  p90 %s  p99 %s  max %s\n",
-		fmtDur(pct(0.50)), fmtDur(pct(0.90)), fmtDur(pct(0.99)), fmtDur(pct(1)))
+		fmtDur(rank(r.latencies, 0.50)), fmtDur(rank(r.latencies, 0.90)), fmtDur(rank(r.latencies, 0.99)), fmtDur(rank(r.latencies, 1)))
 	fmt.Fprintf(w, "errors   %d", nerr)
 	if nerr > 0 {
 		var kinds []string
