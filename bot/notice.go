@@ -203,17 +203,3 @@ func PersonalTargets(people []Person, platforms []string, liaison map[string]str
 	}
 	return out
 }
-
-// MaySubscribe checks who may change what a channel is notified about
-// (subscribe, unsubscribe): admins, the IAB liaison coordinators and the
-// IETF liaison managers. Anyone may see what a channel gets.
-func MaySubscribe(a Actor, d *Directory) error {
-	switch Authority(a, nil, d) {
-	case "admin", "coordinator":
-		return nil
-	}
-	if a.Person != nil && d != nil && d.IsManager(a.Person.Email) {
-		return nil
-	}
-	return forbidden(a, "Only an admin, the IAB liaison coordinators or an IETF liaison manager can change what this channel is notified about; “subscriptions” shows what it gets.")
-}

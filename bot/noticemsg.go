@@ -74,7 +74,7 @@ func describeChange(s *Statement, events []Event) (what, by string, notes []stri
 				notes = append(notes, e.Note)
 			}
 		case EventTagged, EventUntagged:
-			tag, note := TagNote(e.Note)
+			tag, note := e.Tag, e.Note
 			switch {
 			case e.Type == EventTagged && tag == TagActionTaken:
 				parts = append(parts, "marked action taken")
@@ -85,7 +85,7 @@ func describeChange(s *Statement, events []Event) (what, by string, notes []stri
 			case e.Type == EventUntagged && tag == TagActionRequired:
 				// implied by "action taken"
 			default:
-				parts = append(parts, tag+" cleared")
+				parts = append(parts, string(tag)+" cleared")
 			}
 			if note != "" {
 				notes = append(notes, note)

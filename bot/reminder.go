@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -112,7 +111,7 @@ type slot struct {
 // Reminders form series (the deadline series: days before, then daily
 // overdue; the approval series). In each series only the latest reminder
 // whose moment has come is due, and only if its history does not show it
-// sent (an EventReminded whose note is its key) and the next one in the
+// sent (an EventReminded with its key) and the next one in the
 // series is not due yet: a reminder missed while the bot was down is sent
 // once when it is back, unless a later one supersedes it. Snoozed days get
 // no reminders, except the escalation to the coordinators, which is sent
@@ -127,7 +126,7 @@ func DueReminders(s *Statement, history []Event, now time.Time, sch Schedule) []
 	sent := map[string]bool{}
 	for _, e := range history {
 		if e.Type == EventReminded {
-			sent[strings.SplitN(e.Note, " ", 2)[0]] = true
+			sent[e.Reminder] = true
 		}
 	}
 	var out []Reminder

@@ -23,7 +23,7 @@ func walk(s *Statement, sch Schedule, start, end time.Time, step time.Duration, 
 		}
 		for _, r := range DueReminders(s, history, now, sch) {
 			sent = append(sent, r.Key())
-			history = append(history, Event{Type: EventReminded, Time: now, Note: r.Key()})
+			history = append(history, Event{Type: EventReminded, Time: now, Reminder: r.Key()})
 		}
 	}
 	return sent
@@ -72,7 +72,7 @@ func TestDueReminders_CatchUpOnceAfterDowntime(t *testing.T) {
 	for now := back; now.Before(back.Add(3 * time.Hour)); now = now.Add(5 * time.Minute) {
 		for _, r := range DueReminders(s, history, now, sch) {
 			sent = append(sent, r.Key())
-			history = append(history, Event{Type: EventReminded, Note: r.Key()})
+			history = append(history, Event{Type: EventReminded, Reminder: r.Key()})
 		}
 	}
 	want := []string{"overdue:2027-01-21", "overdue:2027-01-22"}

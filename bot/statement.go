@@ -202,18 +202,21 @@ const (
 	EventKilled      EventType = "killed"
 	EventResurrected EventType = "resurrected"
 	EventComment     EventType = "comment"
-	EventTagged      EventType = "tagged"   // a tag was set (Note names it)
-	EventUntagged    EventType = "untagged" // a tag was cleared
+	EventTagged      EventType = "tagged"   // a tag was set (Event.Tag names it)
+	EventUntagged    EventType = "untagged" // a tag was cleared (Event.Tag names it)
 	EventNudged      EventType = "nudged"
 	EventSnoozed     EventType = "snoozed"
-	EventReminded    EventType = "reminded"
-	EventSynced      EventType = "synced" // changed by the Datatracker sync
+	EventReminded    EventType = "reminded" // Event.Reminder is the reminder's key
+	EventSynced      EventType = "synced"   // changed by the Datatracker sync
 )
 
-// Tags, as events name them.
+// Tag is a statement's tag, as its events name it.
+type Tag string
+
+// The tags.
 const (
-	TagActionRequired = "action-required"
-	TagActionTaken    = "action-taken"
+	TagActionRequired Tag = "action-required"
+	TagActionTaken    Tag = "action-taken"
 )
 
 // Event is one entry of a statement's history.
@@ -226,7 +229,14 @@ type Event struct {
 	By        string // the actor's name as shown
 	FromState State
 	ToState   State
-	Note      string
+	// Tag is the tag an EventTagged or EventUntagged sets or clears.
+	Tag Tag
+	// Reminder is the key of the reminder an EventReminded records
+	// (Reminder.Key: "overdue:2027-01-20").
+	Reminder string
+	// Note is what the person wrote (a reason, a comment), or what
+	// happened in words (a reminder's subject, a sync's changes).
+	Note string
 }
 
 // MarshalText writes the date as YYYY-MM-DD ("" for none).

@@ -48,6 +48,9 @@ type StatementStore interface {
 type StatementTx interface {
 	// Statement reads a statement inside the transaction.
 	Statement(id int64) (*Statement, error)
+	// Events reads a statement's history inside the transaction, oldest
+	// first.
+	Events(id int64) ([]Event, error)
 	// Create stores a new statement with its events and returns its id.
 	// key, if not "", makes the creation idempotent: a second Create with
 	// the same key returns the first statement's id and ECONFLICT.

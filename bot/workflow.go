@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -128,162 +127,6 @@ func EventFor(m Move) EventType {
 	return EventTagged
 }
 
-// hasEmail reports whether one of the people has the email.
-func hasEmail(ps []Person, email string) bool {
-	if email == "" {
-		return false
-	}
-	for _, p := range ps {
-		if SameEmail(p.Email, email) {
-			return true
-		}
-	}
-	return false
-}
-
-// Authority says why an actor may act on statements with an organization:
-// "admin", "coordinator", "manager", "approver", or "" for none.
-func Authority(a Actor, org *Organization, d *Directory) string {
-	email := a.EmailAddress()
-	// Only a directory person counts: an unverified platform email does
-	// not grant rights.
-	if a.Person == nil {
-		email = ""
-	}
-	switch {
-	case a.Admin:
-		return "admin"
-	case d != nil && d.IsCoordinator(email):
-		return "coordinator"
-	case org != nil && hasEmail(org.Managers, email):
-		return "manager"
-	case org != nil && d != nil && hasEmail(d.Managers(org), email):
-		return "manager"
-	case org != nil && hasEmail(org.Approvers, email):
-		return "approver"
-	}
-	return ""
-}
-
-// IsSubmitter reports whether the actor submitted the statement.
-func IsSubmitter(a Actor, s *Statement) bool {
-	if s.SubmitterKey != "" && s.SubmitterKey == a.Key() {
-		return true
-	}
-	e := ""
-	if a.Person != nil {
-		e = a.Person.Email
-	}
-	return SameEmail(e, s.SubmitterEmail)
-}
-
-// RecordsIncoming reports whether the actor's word is enough to record an
-// incoming statement from org as posted: an admin, an IAB liaison
-// coordinator, an IETF liaison manager for org, or one of org's liaison
-// contacts (or its parent organization's). Anyone else's incoming
-// statement waits, pending, until one of them approves it.
-func RecordsIncoming(a Actor, org *Organization, d *Directory) bool {
-	switch Authority(a, org, d) {
-	case "admin", "coordinator", "manager":
-		return true
-	}
-	if a.Person == nil {
-		return false
-	}
-	for _, o := range lineage(org, d) {
-		if hasEmail(o.Contacts, a.Person.Email) {
-			return true
-		}
-	}
-	return false
-}
-
-// lineage is org and its ancestors, nearest first.
-func lineage(org *Organization, d *Directory) []*Organization {
-	var out []*Organization
-	for o := org; o != nil && len(out) < 10; {
-		out = append(out, o)
-		if o.Parent == "" || d == nil {
-			break
-		}
-		o = d.OrgByAcronym(o.Parent)
-	}
-	return out
-}
-
-// WhoRecords names who may record an incoming statement from org (see
-// RecordsIncoming): "the liaison manager for 3GPP (Gonzalo Camarillo), a
-// liaison contact of 3GPP, the IAB liaison coordinators or an admin".
-func WhoRecords(org *Organization, d *Directory) string {
-	var parts []string
-	if mo := d.ManagingOrg(org); mo != nil {
-		parts = append(parts, managersPhrase(mo))
-	}
-	for _, o := range lineage(org, d) {
-		if len(o.Contacts) > 0 {
-			parts = append(parts, "a liaison contact of "+o.Acronym)
-			break
-		}
-	}
-	parts = append(parts, "the IAB liaison coordinators")
-	return strings.Join(parts, ", ") + " or an admin"
-}
-
-// MayMove checks the permission rules: the organization's liaison managers
-// (and approvers), the IAB liaison coordinators and configured admins may
-// approve, post, kill, reopen and mark taken; the submitter may kill
-// (withdraw) their own pending statement. A pending incoming statement is
-// approved (recorded as posted) only by those whose word records one (see
-// RecordsIncoming). The error says who can.
-func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) error {
-	if s.Direction == Incoming && s.State == StatePending && (m == MoveApprove || m == MovePost) {
-		if RecordsIncoming(a, org, d) {
-			return nil
-		}
-		return forbidden(a, fmt.Sprintf("Only %s can approve %s, an incoming statement waiting to be recorded.", WhoRecords(org, d), s.Ref()))
-	}
-	if Authority(a, org, d) != "" {
-		return nil
-	}
-	if m == MoveKill && s.State == StatePending && IsSubmitter(a, s) {
-		return nil
-	}
-	who := WhoMay(org, d)
-	if m == MoveKill && s.State == StatePending {
-		who += " (or its submitter, to withdraw it)"
-	}
-	return forbidden(a, fmt.Sprintf("Only %s can %s %s.", who, m, s.Ref()))
-}
-
-// forbidden is an EFORBIDDEN refusal with msg, telling an actor who is not
-// tied to a directory person how to fix that.
-func forbidden(a Actor, msg string) error {
-	if a.Person == nil {
-		msg += " Your chat account is not tied to a directory person: “link me <your email>” does it."
-	}
-	return Errorf(EFORBIDDEN, "%s", msg)
-}
-
-// WhoMay names who may move statements with org: "the liaison managers for
-// 3GPP (Gonzalo Camarillo), the IAB liaison coordinators or an admin".
-func WhoMay(org *Organization, d *Directory) string {
-	var parts []string
-	if mo := d.ManagingOrg(org); mo != nil {
-		parts = append(parts, managersPhrase(mo))
-	}
-	parts = append(parts, "the IAB liaison coordinators")
-	return strings.Join(parts, ", ") + " or an admin"
-}
-
-// managersPhrase is "the liaison manager for 3GPP (Gonzalo Camarillo)".
-func managersPhrase(mo *Organization) string {
-	names := make([]string, len(mo.Managers))
-	for i, p := range mo.Managers {
-		names[i] = p.Label()
-	}
-	return fmt.Sprintf("the liaison manager for %s (%s)", mo.Acronym, strings.Join(names, ", "))
-}
-
 // Responsible lists who owes the statement's next step. It is never empty
 // for an open statement: the coordinators stand in when nobody else is on
 // record (the Datatracker's #9457).
@@ -347,10 +190,14 @@ func ApplyMove(s *Statement, m Move, by Actor, note string, now time.Time) (*Sta
 	switch m {
 	case MoveTaken:
 		n.ActionTaken = true
-		events = append(events, ev(EventTagged, joinNote(TagActionTaken, note)))
+		tagged := ev(EventTagged, strings.TrimSpace(note))
+		tagged.Tag = TagActionTaken
+		events = append(events, tagged)
 		if n.ActionRequired {
 			n.ActionRequired = false
-			events = append(events, ev(EventUntagged, TagActionRequired))
+			untagged := ev(EventUntagged, "")
+			untagged.Tag = TagActionRequired
+			events = append(events, untagged)
 		}
 	default:
 		n.State = to
@@ -360,27 +207,42 @@ func ApplyMove(s *Statement, m Move, by Actor, note string, now time.Time) (*Sta
 	return &n, events, nil
 }
 
-// joinNote is "tag: note" or just the tag.
-func joinNote(tag, note string) string {
-	if note = strings.TrimSpace(note); note != "" {
-		return tag + ": " + note
-	}
-	return tag
-}
-
-// TagNote splits an EventTagged/EventUntagged note into the tag and the
-// user's note.
-func TagNote(note string) (tag, rest string) {
-	tag, rest, _ = strings.Cut(note, ": ")
-	return tag, rest
-}
-
 // Answers reports whether posting reply should mark orig action-taken (the
-// Datatracker's #9387): reply is a posted In Response to orig, and orig still
-// awaits action.
+// Datatracker's #9387): reply is a posted In Response to orig, and orig is
+// posted (only a posted statement can be marked action taken) and not
+// marked yet.
 func Answers(reply, orig *Statement) bool {
 	return reply.Purpose == PurposeResponse && reply.Related == orig.ID && reply.State == StatePosted &&
-		orig.State != StateDead && !orig.ActionTaken
+		orig.State == StatePosted && !orig.ActionTaken
+}
+
+// MarkAnswered marks, in tx, the statement s answers as action-taken when s
+// is a posted In Response to it (see Answers), with the events of the
+// move; it returns the statement it marked, or nil. A related statement
+// that is not there answers nothing. Call it in the transaction that posts
+// s (a submission, or a move to posted), so that both commit together.
+func MarkAnswered(tx StatementTx, s *Statement, by Actor, now time.Time) (*Statement, error) {
+	if s.Related == 0 {
+		return nil, nil
+	}
+	orig, err := tx.Statement(s.Related)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !Answers(s, orig) {
+		return nil, nil
+	}
+	n, events, err := ApplyMove(orig, MoveTaken, by, "answered by "+s.Ref(), now)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Save(n, events...); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 // NewStatement completes a validated statement for storage: its initial
@@ -399,9 +261,8 @@ func NewStatement(s *Statement, by Actor, org *Organization, d *Directory, now t
 	n.State = StatePending
 	switch {
 	case n.Direction == Outgoing && n.PriorApproval:
-		if Authority(by, org, d) == "" {
-			return nil, nil, forbidden(by, fmt.Sprintf("Only %s can say that a statement to %s was approved before it was submitted (approved=yes). "+
-				"Submit it without that: it then waits for their approval.", WhoMay(org, d), n.To))
+		if err := MayClaimPriorApproval(by, n.To, org, d); err != nil {
+			return nil, nil, err
 		}
 		n.State = StatePosted
 	case n.Direction == Incoming:
@@ -427,7 +288,9 @@ func NewStatement(s *Statement, by Actor, org *Organization, d *Directory, now t
 		events = append(events, ev(EventPosted, StatePending, StatePosted, note))
 	}
 	if n.ActionRequired {
-		events = append(events, ev(EventTagged, n.State, n.State, TagActionRequired))
+		tagged := ev(EventTagged, n.State, n.State, "")
+		tagged.Tag = TagActionRequired
+		events = append(events, tagged)
 	}
 	return &n, events, nil
 }

@@ -158,7 +158,7 @@ func TestApplyMove_EventsForEveryChange(t *testing.T) {
 	if !n.ActionTaken || n.ActionRequired || s.ActionTaken {
 		t.Fatalf("taken: got %+v (original %+v)", n, s)
 	}
-	if len(events) != 2 || events[0].Type != EventTagged || events[0].Note != "action-taken: replied on the list" || events[1].Type != EventUntagged {
+	if len(events) != 2 || events[0].Type != EventTagged || events[0].Tag != TagActionTaken || events[0].Note != "replied on the list" || events[1].Type != EventUntagged || events[1].Tag != TagActionRequired {
 		t.Fatalf("taken events = %+v", events)
 	}
 	if _, _, err := ApplyMove(&Statement{ID: 1, State: StatePending, Direction: Outgoing}, MoveKill, by, " ", now); ErrorCode(err) != EINVALID {

@@ -88,7 +88,7 @@ func runAdmin(ctx context.Context, c *Call, sync DirectorySyncer) (*bot.Response
 	if err != nil {
 		return nil, err
 	}
-	if err := mayEditDirectory(c.Actor, d); err != nil {
+	if err := bot.MayEditDirectory(c.Actor, d); err != nil {
 		return nil, err
 	}
 	a := &adminCall{Call: c, d: d, words: words}
@@ -131,28 +131,6 @@ func runAdmin(ctx context.Context, c *Call, sync DirectorySyncer) (*bot.Response
 		return a.sync(ctx, sync)
 	}
 	return nil, a.usage(adminUsage)
-}
-
-// mayEditDirectory lets configured admins and the IAB liaison coordinators
-// edit the directory, and tells anyone else who may.
-func mayEditDirectory(a bot.Actor, d *bot.Directory) error {
-	switch bot.Authority(a, nil, d) {
-	case "admin", "coordinator":
-		return nil
-	}
-	var names []string
-	for _, p := range d.Coordinators.People {
-		names = append(names, p.Label())
-	}
-	who := "the IAB liaison coordinators"
-	if len(names) > 0 {
-		who += " (" + strings.Join(names, ", ") + ")"
-	}
-	msg := fmt.Sprintf("Only %s or an admin can change the directory; write to %s with the correction.", who, coordEmail(d))
-	if a.Person == nil {
-		msg += " If you are a coordinator, your chat account is not tied to your directory entry yet: “link me <your email>” does it."
-	}
-	return bot.Errorf(bot.EFORBIDDEN, "%s", msg)
 }
 
 func (a *adminCall) usage(u string) error {
@@ -323,41 +301,6 @@ func nameAndEmail(words []string, need bool) (name, email string, err error) {
 	return name, email, nil
 }
 
-// keyOwner returns the organization other than self that answers to key
-// (its acronym, name or an alias), or nil.
-func keyOwner(d *bot.Directory, key string, self *bot.Organization) *bot.Organization {
-	k := bot.NormalizeKey(key)
-	for _, o := range d.Orgs {
-		if self != nil && o.ID == self.ID {
-			continue
-		}
-		if bot.NormalizeKey(o.Acronym) == k || bot.NormalizeKey(o.Name) == k {
-			return o
-		}
-		for _, al := range o.Aliases {
-			if bot.NormalizeKey(al) == k {
-				return o
-			}
-		}
-	}
-	return nil
-}
-
-// checkKey refuses an acronym, name or alias that is empty, too long or
-// another organization's.
-func checkKey(d *bot.Directory, what, key string, self *bot.Organization) error {
-	switch {
-	case bot.NormalizeKey(key) == "":
-		return bot.Errorf(bot.EINVALID, "The %s needs letters or digits; nothing was changed.", what)
-	case len([]rune(key)) > 100:
-		return bot.Errorf(bot.EINVALID, "That %s is too long (at most 100 characters); nothing was changed.", what)
-	}
-	if o := keyOwner(d, key, self); o != nil {
-		return bot.Errorf(bot.ECONFLICT, "“%s” already names %s; nothing was changed.", echo(key), o.Label())
-	}
-	return nil
-}
-
 // inCopy returns the organization with o's id in the copy being edited.
 func inCopy(d *bot.Directory, o *bot.Organization) (*bot.Organization, error) {
 	if n := d.Org(o.ID); n != nil {
@@ -371,17 +314,17 @@ func (a *adminCall) orgAdd(ctx context.Context) (*bot.Response, error) {
 		return nil, a.usage("admin org add <acronym> <name…>")
 	}
 	acronym, name := strings.TrimSpace(a.words[2]), strings.TrimSpace(strings.Join(a.words[3:], " "))
-	if err := checkKey(a.d, "acronym", acronym, nil); err != nil {
+	if err := a.d.CheckKey("acronym", acronym, nil); err != nil {
 		return nil, err
 	}
 	if name != "" {
-		if err := checkKey(a.d, "name", name, nil); err != nil {
+		if err := a.d.CheckKey("name", name, nil); err != nil {
 			return nil, err
 		}
 	}
 	o := &bot.Organization{Acronym: acronym, Name: name, Relationship: bot.RelNone, Provenance: a.provenance()}
 	return a.edit(ctx, "Added "+o.Label()+" to the directory.", func(d *bot.Directory) error {
-		if err := checkKey(d, "acronym", acronym, nil); err != nil {
+		if err := d.CheckKey("acronym", acronym, nil); err != nil {
 			return err
 		}
 		d.Orgs = append(d.Orgs, o)
@@ -401,11 +344,11 @@ func (a *adminCall) orgRename(ctx context.Context) (*bot.Response, error) {
 		return nil, a.usage(usage)
 	}
 	acronym, name := strings.TrimSpace(a.words[next]), strings.TrimSpace(strings.Join(a.words[next+1:], " "))
-	if err := checkKey(a.d, "acronym", acronym, o); err != nil {
+	if err := a.d.CheckKey("acronym", acronym, o); err != nil {
 		return nil, err
 	}
 	if name != "" {
-		if err := checkKey(a.d, "name", name, o); err != nil {
+		if err := a.d.CheckKey("name", name, o); err != nil {
 			return nil, err
 		}
 	}
@@ -483,10 +426,10 @@ func (a *adminCall) orgAlias(ctx context.Context) (*bot.Response, error) {
 		return nil, a.usage(usage)
 	}
 	for _, al := range aliases {
-		if err := checkKey(a.d, "alias", al, o); err != nil {
+		if err := a.d.CheckKey("alias", al, o); err != nil {
 			return nil, err
 		}
-		if keyOwner(&bot.Directory{Orgs: []*bot.Organization{o}}, al, nil) != nil {
+		if (&bot.Directory{Orgs: []*bot.Organization{o}}).KeyOwner(al, nil) != nil {
 			return nil, bot.Errorf(bot.EINVALID, "%s already answers to “%s”; nothing was changed.", o.Acronym, echo(al))
 		}
 	}

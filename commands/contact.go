@@ -43,13 +43,7 @@ func runContact(ctx context.Context, c *Call) (*bot.Response, error) {
 }
 
 // echo shortens user text for quoting it back.
-func echo(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:60]) + "…"
-	}
-	return s
-}
+func echo(s string) string { return bot.Echo(s) }
 
 // ContactMessage answers "whom do I contact about org?". query is what the
 // user typed and fuzzy says the match was not exact.

@@ -52,15 +52,8 @@ func runLink(ctx context.Context, c *Call) (*bot.Response, error) {
 		u.Name = c.Actor.Name
 	}
 	u.Name = bot.StripInvisible(u.Name)
-	if !c.Actor.Admin {
-		switch {
-		case !self:
-			return nil, bot.Errorf(bot.EFORBIDDEN, "Only an admin can link another user. To link yourself: “link me <your email>”.")
-		case c.Actor.Email == "":
-			return nil, bot.Errorf(bot.EFORBIDDEN, "Your chat platform does not tell me your email address, so I cannot check that %s is yours: ask an admin to link you.", addr)
-		case !bot.SameEmail(c.Actor.Email, addr):
-			return nil, bot.Errorf(bot.EFORBIDDEN, "You can link yourself only to the address your chat platform reports for you (%s); ask an admin to link you to %s.", c.Actor.Email, addr)
-		}
+	if err := bot.MayLink(c.Actor, self, addr); err != nil {
+		return nil, err
 	}
 	p, err := c.r.Store.LinkChat(ctx, u.Platform, u.ID, addr, u.Name, c.Actor.Label())
 	if err != nil {

@@ -78,7 +78,7 @@ func runList(ctx context.Context, c *Call) (*bot.Response, error) {
 		q.MineKey = c.Actor.Key()
 		if c.Actor.Person != nil {
 			q.MineMail = c.Actor.Person.Email
-			q.MineOrgs = managedOrgs(c.Actor, d)
+			q.MineOrgs = bot.MineOrgs(c.Actor, d)
 		}
 	}
 	list, more, err := c.r.Store.ListStatements(ctx, q)
@@ -101,23 +101,6 @@ func runList(ctx context.Context, c *Call) (*bot.Response, error) {
 	}
 	next += fmt.Sprintf(" page %d", q.Page+1)
 	return reply(ListMessage(title, list, more, next, c.today())), nil
-}
-
-// managedOrgs are the organizations whose statements are "mine" for the
-// actor: those they manage or approve for, and, for coordinators, those
-// nobody else manages.
-func managedOrgs(a bot.Actor, d *bot.Directory) []int64 {
-	var out []int64
-	coordinator := a.Person != nil && d.IsCoordinator(a.Person.Email)
-	for _, o := range d.Orgs {
-		switch auth := bot.Authority(bot.Actor{Person: a.Person}, o, d); {
-		case auth == "manager" || auth == "approver":
-			out = append(out, o.ID)
-		case coordinator && len(o.Managers) == 0:
-			out = append(out, o.ID)
-		}
-	}
-	return out
 }
 
 // ListMessage renders one page of statements.

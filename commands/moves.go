@@ -70,7 +70,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 		}
 		after = n
 		if n.State == bot.StatePosted && s.State != bot.StatePosted { // posted, or an incoming one approved
-			answered, err = markAnswered(tx, n, c.Actor, now)
+			answered, err = bot.MarkAnswered(tx, n, c.Actor, now)
 		}
 		return err
 	})

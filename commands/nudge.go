@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 )
-
-// NudgeEvery is how often ordinary users may nudge one statement.
-const NudgeEvery = 24 * time.Hour
 
 func nudgeCommand() *Definition {
 	return &Definition{
@@ -52,20 +48,12 @@ func runNudge(ctx context.Context, c *Call) (*bot.Response, error) {
 		if len(to) == 0 {
 			return bot.Errorf(bot.EINVALID, "%s is %s: nobody owes a next step, so there is nobody to nudge.", s.Ref(), bot.StateText(s))
 		}
-		auth := bot.Authority(c.Actor, org, d)
-		if auth != "admin" && auth != "coordinator" {
-			events, err := c.r.Store.Events(ctx, id)
-			if err != nil {
-				return err
-			}
-			for i := len(events) - 1; i >= 0; i-- {
-				e := events[i]
-				if e.Type == bot.EventNudged && now.Sub(e.Time) < NudgeEvery {
-					next := e.Time.Add(NudgeEvery)
-					return bot.Errorf(bot.ELIMIT, "%s was nudged by %s %s ago. To spare busy people, a statement can be nudged once a day; try again after %s, or ask the IAB liaison coordinators.",
-						s.Ref(), e.By, roughly(now.Sub(e.Time)), next.UTC().Format("2006-01-02 15:04 UTC"))
-				}
-			}
+		history, err := tx.Events(id)
+		if err != nil {
+			return err
+		}
+		if err := bot.MayNudge(c.Actor, s, org, d, history, now); err != nil {
+			return err
 		}
 		n := &bot.Nudge{By: c.Actor.Label(), Message: msg, To: to}
 		if err := tx.AddEvents(bot.Event{Statement: s.ID, Time: now, Type: bot.EventNudged, ByKey: c.Actor.Key(), By: c.Actor.Label(),
@@ -86,17 +74,6 @@ func runNudge(ctx context.Context, c *Call) (*bot.Response, error) {
 		blocks = append(blocks, bot.Context{Text: bot.Words("The nudge is recorded in the history; no chat platform is configured here, so nobody was messaged.")})
 	}
 	return reply(bot.Reply(blocks...)), nil
-}
-
-// roughly is "3 hours", "20 minutes".
-func roughly(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "moments"
-	case d < time.Hour:
-		return plural(int(d.Minutes()), "minute")
-	}
-	return plural(int(d.Hours()), "hour")
 }
 
 func snoozeCommand() *Definition {
@@ -134,7 +111,7 @@ func runSnooze(ctx context.Context, c *Call) (*bot.Response, error) {
 			return err
 		}
 		org := orgOf(cur, d)
-		if err := maySnooze(c.Actor, cur, org, d); err != nil {
+		if err := bot.MaySnooze(c.Actor, cur, org, d); err != nil {
 			return err
 		}
 		if !cur.Open() {
@@ -160,22 +137,6 @@ func runSnooze(ctx context.Context, c *Call) (*bot.Response, error) {
 		return reply(bot.Say(bot.Plain("Reminders for " + s.Ref() + " resume."))), nil
 	}
 	return reply(bot.Say(bot.Plain(fmt.Sprintf("Automatic reminders for %s are paused until %s. Escalation to the IAB liaison coordinators still happens if it is overdue.", s.Ref(), s.SnoozedUntil)))), nil
-}
-
-// maySnooze: the responsible people, the organization's managers, the
-// coordinators and admins.
-func maySnooze(a bot.Actor, s *bot.Statement, org *bot.Organization, d *bot.Directory) error {
-	if bot.Authority(a, org, d) != "" {
-		return nil
-	}
-	if a.Person != nil {
-		for _, p := range bot.Responsible(s, org, d) {
-			if bot.SameEmail(p.Email, a.Person.Email) {
-				return nil
-			}
-		}
-	}
-	return bot.Errorf(bot.EFORBIDDEN, "Only the people responsible for %s, %s can snooze its reminders.", s.Ref(), bot.WhoMay(org, d))
 }
 
 func plural(n int, word string) string {

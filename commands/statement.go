@@ -103,21 +103,12 @@ func mails(addrs []string) bot.Text {
 func eventText(e bot.Event) bot.Text {
 	what := string(e.Type)
 	switch e.Type {
-	case bot.EventTagged, bot.EventUntagged:
-		tag, note := bot.TagNote(e.Note)
-		if e.Type == bot.EventTagged {
-			what = "tagged " + tag
-		} else {
-			what = tag + " cleared"
-		}
-		e.Note = note
+	case bot.EventTagged:
+		what = "tagged " + string(e.Tag)
+	case bot.EventUntagged:
+		what = string(e.Tag) + " cleared"
 	case bot.EventSnoozed:
 		what = "reminders snoozed"
-	case bot.EventReminded:
-		// The note is "<key> <subject>": show the subject.
-		if _, subject, ok := strings.Cut(e.Note, " "); ok {
-			e.Note = subject
-		}
 	case bot.EventComment:
 		what = "comment"
 	}

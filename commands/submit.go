@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 )
@@ -184,7 +183,7 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		if err != nil {
 			return err
 		}
-		answered, err = markAnswered(tx, ns, req.Actor, now)
+		answered, err = bot.MarkAnswered(tx, ns, req.Actor, now)
 		return err
 	})
 	if err != nil {
@@ -198,32 +197,6 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		ns = existing
 	}
 	return reply(submittedMessage(ns, orgOf(ns, d), d, answered)), nil
-}
-
-// markAnswered marks the statement that a posted In Response statement
-// answers as action-taken, with an event (the Datatracker's #9387).
-func markAnswered(tx bot.StatementTx, s *bot.Statement, by bot.Actor, now time.Time) (*bot.Statement, error) {
-	if s.Related == 0 {
-		return nil, nil
-	}
-	orig, err := tx.Statement(s.Related)
-	if err != nil {
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			return nil, nil
-		}
-		return nil, err
-	}
-	if !bot.Answers(s, orig) {
-		return nil, nil
-	}
-	n, events, err := bot.ApplyMove(orig, bot.MoveTaken, by, "answered by "+s.Ref(), now)
-	if err != nil {
-		return nil, nil
-	}
-	if err := tx.Save(n, events...); err != nil {
-		return nil, err
-	}
-	return n, nil
 }
 
 // submittedMessage confirms a submission: LS-n, its state, and who is now

@@ -344,7 +344,8 @@ func (c *dirfileChecker) unknownKeys(md toml.MetaData) {
 	}
 }
 
-// build converts and validates the decoded file.
+// build converts the decoded file (values trimmed, dates read) and checks
+// it with bot.Directory.Validate, locating each problem in the file.
 func (c *dirfileChecker) build(doc *dirfileDoc) *bot.Directory {
 	d := &bot.Directory{
 		StatementsEmail: bot.DefaultStatementsEmail,
@@ -357,33 +358,23 @@ func (c *dirfileChecker) build(doc *dirfileDoc) *bot.Directory {
 		c.addAt("format", "format", "%d is not a format this version of liaisonbot reads (it reads format %d)", *doc.Format, dirfileFormat)
 	}
 	if doc.StatementsEmail != nil {
-		d.StatementsEmail = c.email("statements_email", "statements_email", *doc.StatementsEmail, true)
+		d.StatementsEmail = strings.TrimSpace(*doc.StatementsEmail)
 	}
 	if doc.ManagersEmail != nil {
-		d.ManagersEmail = c.email("managers_email", "managers_email", *doc.ManagersEmail, true)
+		d.ManagersEmail = strings.TrimSpace(*doc.ManagersEmail)
 	}
-
-	emails := map[string]dirfileNamed{} // lower-case email -> first name seen
 	if doc.Coordinators == nil {
 		c.addAt("coordinators", "coordinators", "missing; add a [coordinators] table with their email")
 	} else {
 		dc := doc.Coordinators
-		d.Coordinators.Email = c.email("coordinators.email", "coordinators.email", dc.Email, true)
+		d.Coordinators.Email = strings.TrimSpace(dc.Email)
 		d.Coordinators.Provenance = bot.Provenance{
 			Source: strings.TrimSpace(dc.Source),
 			AsOf:   c.date("coordinators.as_of", "coordinators.as_of", dc.AsOf),
 			By:     strings.TrimSpace(dc.By),
 		}
-		d.Coordinators.People = c.people("coordinators.people", "coordinators.", "people", dc.People, d.Coordinators.Provenance, emails)
+		d.Coordinators.People = c.people("coordinators.people", "coordinators.people", dc.People, d.Coordinators.Provenance)
 	}
-
-	type keyOwner struct {
-		org   int
-		where string
-	}
-	keys := map[string]keyOwner{} // normalised acronym or alias -> where first used
-	dtIDs := map[int64]int{}      // Datatracker id -> organization index
-	byAcronym := map[string]int{} // lower-case acronym -> organization index
 	for i := range doc.Organizations {
 		f := &doc.Organizations[i]
 		o := &bot.Organization{
@@ -395,197 +386,67 @@ func (c *dirfileChecker) build(doc *dirfileDoc) *bot.Directory {
 			Parent:        strings.TrimSpace(f.Parent),
 			DatatrackerID: f.DatatrackerID,
 			InDatatracker: f.InDatatracker,
+			Aliases:       trimAll(f.Aliases),
+			CC:            trimAll(f.CC),
+			Notes:         trimAll(f.Notes),
 		}
 		base := fmt.Sprintf("organization[%d]", i)
 		label := base
 		if o.Acronym != "" {
 			label = fmt.Sprintf("%s %q", base, o.Acronym)
 		}
-		add := func(field, format string, args ...any) {
-			c.addAt(base+"."+field, label+": "+field, format, args...)
-		}
-		claim := func(field, value string) {
-			k := bot.NormalizeKey(value)
-			if k == "" {
-				add(field, "%q has no letters or digits", value)
-				return
-			}
-			if prev, ok := keys[k]; ok {
-				if prev.org != i {
-					add(field, "%q is already used by %s (names are compared ignoring case, spaces and punctuation)", value, prev.where)
-				}
-				return
-			}
-			keys[k] = keyOwner{i, fmt.Sprintf("%s (%s)", label, field)}
-		}
-
-		if o.Acronym == "" {
-			add("acronym", "missing; every organization needs an acronym")
-		} else {
-			claim("acronym", o.Acronym)
-			if _, ok := byAcronym[strings.ToLower(o.Acronym)]; !ok {
-				byAcronym[strings.ToLower(o.Acronym)] = i // the first, for parent lookups
-			}
-		}
-		for j, a := range f.Aliases {
-			a = strings.TrimSpace(a)
-			field := fmt.Sprintf("aliases[%d]", j)
-			if a == "" {
-				add(field, "empty alias")
-				continue
-			}
-			claim(field, a)
-			o.Aliases = append(o.Aliases, a)
-		}
-		switch {
-		case o.Relationship == "":
-			add("relationship", "missing; write formal, informal or none")
-		case !o.Relationship.Valid():
-			add("relationship", "%q is not one of formal, informal, none", f.Relationship)
-		}
-		if o.URL != "" && !dirfileURL(o.URL) {
-			add("url", "%q is not an http(s) URL", o.URL)
-		}
-		if o.DatatrackerID < 0 {
-			add("datatracker_id", "%d is not a Datatracker group id", o.DatatrackerID)
-		} else if o.DatatrackerID > 0 {
-			if prev, ok := dtIDs[o.DatatrackerID]; ok {
-				add("datatracker_id", "%d is also the id of organization[%d] %q", o.DatatrackerID, prev, doc.Organizations[prev].Acronym)
-			} else {
-				dtIDs[o.DatatrackerID] = i
-			}
-		}
-		for j, e := range f.CC {
-			if e := c.email(fmt.Sprintf("%s.cc[%d]", base, j), fmt.Sprintf("%s: cc[%d]", label, j), e, true); e != "" {
-				o.CC = append(o.CC, e)
-			}
-		}
-		for j, n := range f.Notes {
-			n = strings.TrimSpace(n)
-			if n == "" {
-				add(fmt.Sprintf("notes[%d]", j), "empty note")
-				continue
-			}
-			o.Notes = append(o.Notes, n)
-		}
 		o.Provenance = bot.Provenance{
 			Source: strings.TrimSpace(f.Source),
 			AsOf:   c.date(base+".as_of", label+": as_of", f.AsOf),
 			By:     strings.TrimSpace(f.By),
 		}
-		o.Managers = c.people(base+".manager", label+": ", "manager", f.Managers, o.Provenance, emails)
-		o.Contacts = c.people(base+".contact", label+": ", "contact", f.Contacts, o.Provenance, emails)
-		o.Approvers = c.people(base+".approver", label+": ", "approver", f.Approvers, o.Provenance, emails)
+		o.Managers = c.people(base+".manager", label+": manager", f.Managers, o.Provenance)
+		o.Contacts = c.people(base+".contact", label+": contact", f.Contacts, o.Provenance)
+		o.Approvers = c.people(base+".approver", label+": approver", f.Approvers, o.Provenance)
 		d.Orgs = append(d.Orgs, o)
 	}
-
-	// Parents must name an organization of the file, without loops.
-	parent := make([]int, len(d.Orgs)) // index of the parent, -1 for none
-	for i, o := range d.Orgs {
-		parent[i] = -1
-		if o.Parent == "" {
-			continue
+	for _, p := range d.Validate() {
+		if doc.Coordinators == nil && strings.HasPrefix(p.Path, "coordinators.") {
+			continue // the missing table says it
 		}
-		base := fmt.Sprintf("organization[%d]", i)
-		where := base + ": parent"
-		if o.Acronym != "" {
-			where = fmt.Sprintf("%s %q: parent", base, o.Acronym)
-		}
-		p, ok := byAcronym[strings.ToLower(o.Parent)]
-		switch {
-		case !ok:
-			c.addAt(base+".parent", where, "%q is not the acronym of an organization in this file", o.Parent)
-		case p == i:
-			c.addAt(base+".parent", where, "an organization cannot be its own parent")
-		default:
-			parent[i] = p
-		}
-	}
-	// Walk each chain once: 1 = on the current walk, 2 = known to end.
-	state := make([]int8, len(d.Orgs))
-	for i := range d.Orgs {
-		var walk []int
-		cur := i
-		for cur >= 0 && state[cur] == 0 {
-			state[cur] = 1
-			walk = append(walk, cur)
-			cur = parent[cur]
-		}
-		if cur >= 0 && state[cur] == 1 { // a loop: from cur to the end of walk
-			inLoop := false
-			for _, j := range walk {
-				inLoop = inLoop || j == cur
-				if inLoop {
-					o := d.Orgs[j]
-					c.addAt(fmt.Sprintf("organization[%d].parent", j), fmt.Sprintf("organization[%d] %q: parent", j, o.Acronym),
-						"%q leads back to %q (parents form a loop)", o.Parent, o.Acronym)
-				}
-			}
-		}
-		for _, j := range walk {
-			state[j] = 2
-		}
+		c.addAt(p.Path, p.Where, "%s", p.Message)
 	}
 	return d
 }
 
-// dirfileNamed remembers who an email address was first given to.
-type dirfileNamed struct {
-	name  string
-	where string
+// trimAll trims every value of a list, keeping the empty ones (Validate
+// reports them by their place in the list).
+func trimAll(in []string) []string {
+	var out []string
+	for _, s := range in {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
 }
 
 // people converts a list of people, inheriting the provenance fields they
 // leave out from inherit.
-func (c *dirfileChecker) people(path, prefix, field string, in []dirfilePerson, inherit bot.Provenance, emails map[string]dirfileNamed) []bot.Person {
+func (c *dirfileChecker) people(path, where string, in []dirfilePerson, inherit bot.Provenance) []bot.Person {
 	var out []bot.Person
 	for j, f := range in {
-		ppath := fmt.Sprintf("%s[%d]", path, j)
-		where := fmt.Sprintf("%s%s[%d]", prefix, field, j)
 		p := bot.Person{
 			Name:       strings.TrimSpace(f.Name),
+			Email:      strings.TrimSpace(f.Email),
 			Title:      strings.TrimSpace(f.Title),
 			Provenance: inherit,
-		}
-		p.Email = c.email(ppath+".email", where+".email", f.Email, false)
-		if p.Name == "" && strings.TrimSpace(f.Email) == "" {
-			c.addAt(ppath, where, "a person needs a name or an email address")
 		}
 		if f.Source != nil {
 			p.Source = strings.TrimSpace(*f.Source)
 		}
 		if f.AsOf != nil {
-			p.AsOf = c.date(ppath+".as_of", where+".as_of", *f.AsOf)
+			p.AsOf = c.date(fmt.Sprintf("%s[%d].as_of", path, j), fmt.Sprintf("%s[%d].as_of", where, j), *f.AsOf)
 		}
 		if f.By != nil {
 			p.By = strings.TrimSpace(*f.By)
 		}
-		if p.Email != "" && p.Name != "" {
-			k := bot.EmailKey(p.Email)
-			if prev, ok := emails[k]; !ok {
-				emails[k] = dirfileNamed{p.Name, where}
-			} else if prev.name != p.Name {
-				c.addAt(ppath+".name", where+".name", "%q has the address %s, which %s gives to %q; one address is one person", p.Name, p.Email, prev.where, prev.name)
-			}
-		}
 		out = append(out, p)
 	}
 	return out
-}
-
-// email trims and checks an address; required says whether empty is a
-// problem. It returns the trimmed address.
-func (c *dirfileChecker) email(path, where, s string, required bool) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		if required {
-			c.addAt(path, where, "missing email address")
-		}
-	case !bot.ValidEmail(s):
-		c.addAt(path, where, "%q is not a valid email address", s)
-	}
-	return s
 }
 
 func (c *dirfileChecker) date(path, where string, d dirfileDate) time.Time {
@@ -593,11 +454,6 @@ func (c *dirfileChecker) date(path, where string, d dirfileDate) time.Time {
 		c.addAt(path, where, "%s", d.bad)
 	}
 	return d.t
-}
-
-func dirfileURL(s string) bool {
-	return (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) &&
-		!strings.ContainsAny(s, " \t\r\n\"<>")
 }
 
 // FormatDirectoryFile writes d as a readable directory file (the export).

@@ -146,7 +146,7 @@ func (db *DB) Events(ctx context.Context, id int64) ([]bot.Event, error) {
 	return out, err
 }
 
-const eventColumns = `id, statement_id, time, type, by_key, by_name, from_state, to_state, note`
+const eventColumns = `id, statement_id, time, type, by_key, by_name, from_state, to_state, tag, reminder, note`
 
 func getEvents(ctx context.Context, tx *sqlx.Tx, id int64) ([]bot.Event, error) {
 	return queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM statement_events WHERE statement_id = ? ORDER BY id`, id)
@@ -163,7 +163,7 @@ func queryEvents(ctx context.Context, q sqlx.QueryerContext, query string, args 
 	for rows.Next() {
 		var e bot.Event
 		var t int64
-		if err := rows.Scan(&e.ID, &e.Statement, &t, &e.Type, &e.ByKey, &e.By, &e.FromState, &e.ToState, &e.Note); err != nil {
+		if err := rows.Scan(&e.ID, &e.Statement, &t, &e.Type, &e.ByKey, &e.By, &e.FromState, &e.ToState, &e.Tag, &e.Reminder, &e.Note); err != nil {
 			return nil, err
 		}
 		e.Time = time.UnixMilli(t).UTC()
@@ -279,8 +279,9 @@ func (t *statementTx) addEvents(events []bot.Event) ([]int64, error) {
 			return nil, errors.New("event without a statement")
 		}
 		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
-			from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState), e.Note)
+			from_state, to_state, tag, reminder, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState),
+			string(e.Tag), e.Reminder, e.Note)
 		if err != nil {
 			return nil, err
 		}

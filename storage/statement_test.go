@@ -62,7 +62,7 @@ func TestStatement_CreateReadEventsAndIndex(t *testing.T) {
 		t.Fatalf("read back %+v", got)
 	}
 	events, err := db.Events(ctx, n.ID)
-	if err != nil || len(events) != 2 || events[0].Type != bot.EventSubmitted || events[1].Note != bot.TagActionRequired {
+	if err != nil || len(events) != 2 || events[0].Type != bot.EventSubmitted || events[1].Tag != bot.TagActionRequired || events[1].Note != "" {
 		t.Fatalf("events = %+v, %v", events, err)
 	}
 	for _, q := range []string{"yang", "S2-2401234", "a@example.org", "statem numb"} {

@@ -115,8 +115,8 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 			return errors.New("directory edit returned no directory")
 		}
 		next.Clean()
-		if err := checkDirectory(next); err != nil {
-			return err
+		if p := next.Validate().Fatal(); len(p) > 0 {
+			return bot.Errorf(bot.EINVALID, "The directory cannot be stored: %s", p.Error())
 		}
 		changes := directoryChanges(old, next)
 		diff = changes.diff()
@@ -161,30 +161,6 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 		return nil, err
 	}
 	return diff, nil
-}
-
-// checkDirectory refuses a directory the tables cannot hold as it is:
-// organizations without an acronym, two with the same acronym (ignoring
-// case), or two with the same Datatracker id.
-func checkDirectory(d *bot.Directory) error {
-	acronyms := map[string]bool{}
-	dt := map[int64]bool{}
-	for _, o := range d.Orgs {
-		a := strings.ToLower(strings.TrimSpace(o.Acronym))
-		switch {
-		case a == "":
-			return bot.Errorf(bot.EINVALID, "Every organization needs an acronym.")
-		case acronyms[a]:
-			return bot.Errorf(bot.EINVALID, "Two organizations would have the acronym %s.", o.Acronym)
-		case o.DatatrackerID != 0 && dt[o.DatatrackerID]:
-			return bot.Errorf(bot.EINVALID, "Two organizations would have the Datatracker id %d.", o.DatatrackerID)
-		}
-		acronyms[a] = true
-		if o.DatatrackerID != 0 {
-			dt[o.DatatrackerID] = true
-		}
-	}
-	return nil
 }
 
 // dirChange is one line of a directory diff and the organization it is

@@ -142,7 +142,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 						continue // another sweep sent it
 					}
 					if err := tx.AddEvents(bot.Event{Statement: cur.ID, Time: now, Type: bot.EventReminded,
-						FromState: cur.State, ToState: cur.State, Note: r.Key() + " " + r.Subject(cur.Ref())}); err != nil {
+						FromState: cur.State, ToState: cur.State, Reminder: r.Key(), Note: r.Subject(cur.Ref())}); err != nil {
 						return err
 					}
 					rr := r
@@ -174,7 +174,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 func history(keys []string) []bot.Event {
 	out := make([]bot.Event, len(keys))
 	for i, k := range keys {
-		out[i] = bot.Event{Type: bot.EventReminded, Note: k}
+		out[i] = bot.Event{Type: bot.EventReminded, Reminder: k}
 	}
 	return out
 }

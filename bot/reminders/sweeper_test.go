@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -64,7 +63,7 @@ func (e *env) reminded(id int64) []string {
 	var out []string
 	for _, ev := range events {
 		if ev.Type == bot.EventReminded {
-			out = append(out, strings.SplitN(ev.Note, " ", 2)[0])
+			out = append(out, ev.Reminder)
 		}
 	}
 	return out
