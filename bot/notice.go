@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Notice kinds: what an outbox row announces.
@@ -45,8 +43,9 @@ func (t Target) ChannelKey() string {
 type Delivery struct {
 	Target  Target
 	Message Message
-	// Topic is the Zulip topic ("LS-12: title"); Slack ignores it.
-	Topic string
+	// Subject is the statement's "LS-12: title" as its first notice named
+	// it: a platform that threads by subject (Zulip's topics) uses it.
+	Subject string
 	// Thread is the platform's id of the statement's thread in this channel
 	// (Slack: the parent message's ts); "" to start one.
 	Thread string
@@ -103,40 +102,17 @@ func AsDeliveryError(err error) *DeliveryError {
 	return &DeliveryError{Code: "error", Err: err}
 }
 
-// Notifiable reports whether events are a change the channels hear about:
-// a submission, a state change or a tag change.
-func Notifiable(events []Event) bool {
-	for _, e := range events {
-		switch e.Type {
-		case EventSubmitted, EventApproved, EventPosted, EventKilled, EventResurrected, EventTagged, EventUntagged, EventSynced:
-			return true
-		}
-	}
-	return false
-}
-
-// MaxTopic is Zulip's topic length, in characters.
-const MaxTopic = 60
-
-// Topic is the statement's Zulip topic: "LS-<n>: <title>" cut to the topic
-// length. It depends only on the id and the title at submission, so the
-// topic stays put.
-func Topic(id int64, title string) string {
-	t := Ref(id) + ": " + strings.Join(strings.Fields(title), " ")
-	if utf8.RuneCountInString(t) <= MaxTopic {
-		return t
-	}
-	r := []rune(t)
-	return strings.TrimSpace(string(r[:MaxTopic-1])) + "…"
-}
-
 // NoticeData is what an outbox row keeps to render its notice when it is
 // delivered.
 type NoticeData struct {
 	Events   []int64   `json:"events,omitempty"`   // the change's events
 	Reminder *Reminder `json:"reminder,omitempty"` // a reminder's details
 	Nudge    *Nudge    `json:"nudge,omitempty"`    // a nudge's details
-	Topic    string    `json:"topic,omitempty"`    // Zulip topic fixed at enqueue
+	// Subject is the statement's "LS-<n>: <title>" as its first notice
+	// named it, so that later notices keep to its thread (Zulip's topic).
+	// Rows keep it under "topic", its name before platforms chose their
+	// own format.
+	Subject string `json:"topic,omitempty"`
 }
 
 // Nudge is a manual reminder.
@@ -176,30 +152,4 @@ func (l ClaimLimits) ChannelLimit(platform string) int {
 		return n
 	}
 	return 1
-}
-
-// PersonalTargets decides where a message for people goes on each
-// platform: a direct message to each person linked to a chat user there,
-// and, when some are not linked, the platform's liaison channel (which the
-// message names them in). liaison maps a platform to its liaison channel.
-func PersonalTargets(people []Person, platforms []string, liaison map[string]string) []Target {
-	var out []Target
-	for _, pl := range platforms {
-		unlinked := false
-		seen := map[string]bool{}
-		for _, p := range people {
-			if u := p.ChatUser(pl); u != "" {
-				if !seen[u] {
-					seen[u] = true
-					out = append(out, Target{Platform: pl, User: u})
-				}
-			} else {
-				unlinked = true
-			}
-		}
-		if unlinked && liaison[pl] != "" {
-			out = append(out, Target{Platform: pl, Channel: liaison[pl]})
-		}
-	}
-	return out
 }

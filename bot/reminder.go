@@ -218,14 +218,3 @@ func latestDue(series []slot, now time.Time, snoozedUntil Date) (Reminder, bool)
 	}
 	return r, true
 }
-
-// ReminderRecipients says who gets a reminder: the people responsible for
-// the statement's next step (the approvers for an approval reminder), and the
-// coordinators for an escalation.
-func ReminderRecipients(r Reminder, s *Statement, org *Organization, d *Directory) []Person {
-	if r.Kind == RemindEscalation {
-		out := []Person{d.CoordinatorsAsPerson()}
-		return append(out, d.Coordinators.People...)
-	}
-	return Responsible(s, org, d)
-}

@@ -29,13 +29,6 @@ func (f SyncerFunc) SyncDirectory(ctx context.Context, dryRun bool) (*bot.Direct
 // is set up; "admin sync" then says so.
 var ErrNoSyncer = errors.New("no Datatracker sync is set up")
 
-// DirectoryEditor is what the admin commands need from the store besides
-// Store (storage.DB implements it): an edit of the directory in one
-// transaction, recorded with who made it.
-type DirectoryEditor interface {
-	EditDirectory(ctx context.Context, by string, edit func(cur *bot.Directory) (*bot.Directory, error)) (*bot.DirectoryDiff, error)
-}
-
 // SourceAdmin is the Provenance.Source of facts an admin edited in chat.
 const SourceAdmin = "admin"
 
@@ -153,16 +146,12 @@ func (a *adminCall) provenance() bot.Provenance {
 // edit applies fn to a private copy of the directory in one transaction and
 // answers with what changed.
 func (a *adminCall) edit(ctx context.Context, done string, fn func(d *bot.Directory) error, notes ...string) (*bot.Response, error) {
-	ed, ok := a.r.Store.(DirectoryEditor)
-	if !ok {
-		return nil, bot.Internal("admin", errors.New("the store cannot edit the directory"))
-	}
-	diff, err := ed.EditDirectory(ctx, a.by(), func(d *bot.Directory) (*bot.Directory, error) {
+	diff, err := a.r.Store.ApplyDirectory(ctx, bot.DirectoryEdit{By: a.by(), Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		if err := fn(d); err != nil {
 			return nil, err
 		}
 		return d, nil
-	})
+	}})
 	if err != nil {
 		return nil, err
 	}

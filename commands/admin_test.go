@@ -120,10 +120,10 @@ func TestAdmin_Organizations(t *testing.T) {
 	mustContain(t, h.do(admin, "contact aso"), "Acme Standards Organization (ACME)", "from admin, edited by local user, as of 2026-11-26 (today)")
 
 	// A sub-organization follows its parent's rename.
-	if _, err := h.db.EditDirectory(context.Background(), "test", func(d *bot.Directory) (*bot.Directory, error) {
+	if _, err := h.db.ApplyDirectory(context.Background(), bot.DirectoryEdit{By: "test", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		d.OrgByAcronym("ACME Sub").Parent = "ACME"
 		return d, nil
-	}); err != nil {
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	out := h.mustChange(admin, "admin org rename ACME ACME-SO Acme Standards Organisation")
@@ -336,12 +336,6 @@ func TestAdmin_SamePlatformNeutral(t *testing.T) {
 		t.Errorf("zulip non-admin: outcome %q", resp.Outcome)
 	}
 }
-
-// The store implements what the admin and history commands look for.
-var (
-	_ commands.DirectoryEditor  = (*storage.DB)(nil)
-	_ commands.DirectoryHistory = (*storage.DB)(nil)
-)
 
 func TestSubmit_IETFGroupCheckedAgainstTheDatatrackersGroups(t *testing.T) {
 	h := newHarness(t)

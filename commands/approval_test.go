@@ -9,15 +9,11 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
-	"github.com/ietf-tools/liaisonbot/storage"
 )
 
 // notifying makes the harness's store write outbox rows, as serve's does.
 func (h *harness) notifying() {
-	h.db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{bot.PlatformSlack},
-		LiaisonChannels: []bot.Target{{Platform: bot.PlatformSlack, Channel: "CLIAISON"}}})
-	h.router.Platforms = []string{bot.PlatformSlack}
-	h.router.Liaison = map[string]string{bot.PlatformSlack: "CLIAISON"}
+	h.router.Audience = bot.Audience{Platforms: []string{bot.PlatformSlack}, Liaison: map[string]string{bot.PlatformSlack: "CLIAISON"}}
 }
 
 // stored counts the statements and the outbox rows.
@@ -129,7 +125,7 @@ func TestSubmit_IncomingPendingUntilARecorderApproves(t *testing.T) {
 	h.notifying()
 	ctx := context.Background()
 	sweeper := &reminders.Sweeper{Store: h.db, Schedule: bot.DefaultSchedule(), Now: func() time.Time { return h.now },
-		Logger: slog.New(slog.DiscardHandler), Platforms: []string{bot.PlatformSlack}, Liaison: h.router.Liaison}
+		Logger: slog.New(slog.DiscardHandler), Audience: h.router.Audience}
 	incoming := func(from, title string) string {
 		return `submit from="` + from + `" to=opsawg purpose=action deadline=2026-12-03 title="` + title + `" body="Please review."`
 	}

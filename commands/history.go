@@ -2,32 +2,12 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 )
-
-// DirectoryChange is one entry of the directory's history: an alias of the
-// unnamed struct storage.DirectoryChange is an alias of, so that the two
-// are the same type without either package importing the other.
-type DirectoryChange = struct {
-	Time   time.Time
-	By     string
-	Org    string // the organization's acronym at the time ("" for the coordinators)
-	Change string
-}
-
-// DirectoryHistory is what "orgs history" needs from the store besides
-// Store (storage.DB implements it): one page of changes, newest first, to
-// the organization with the id or, for older entries, one of the names;
-// every change when the id is 0 and there are no names.
-type DirectoryHistory interface {
-	DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]DirectoryChange, bool, error)
-}
 
 // HistoryPageSize is how many changes a page of "orgs history" shows.
 const HistoryPageSize = 20
@@ -36,10 +16,6 @@ const HistoryPageSize = 20
 // changes (who, when, what), newest first, of one organization or of all.
 // arg is what follows "history".
 func runOrgsHistory(ctx context.Context, c *Call, arg string) (*bot.Response, error) {
-	hs, ok := c.r.Store.(DirectoryHistory)
-	if !ok {
-		return nil, bot.Internal("orgs history", errors.New("the store keeps no directory history"))
-	}
 	words := bot.SplitWords(arg)
 	page := 1
 	if n := len(words); n >= 2 && strings.EqualFold(words[n-2], "page") {
@@ -79,7 +55,7 @@ func runOrgsHistory(ctx context.Context, c *Call, arg string) (*bot.Response, er
 			next += " " + quoteWord(q)
 		}
 	}
-	changes, more, err := hs.DirectoryHistory(ctx, orgID, names, page, HistoryPageSize)
+	changes, more, err := c.r.Store.DirectoryHistory(ctx, orgID, names, page, HistoryPageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 	}
 	now := c.now()
 	var before, after, answered *bot.Statement
-	err = c.r.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+	err = c.r.Audience.Update(ctx, c.r.Store, func(tx bot.Tx) error {
 		s, err := tx.Statement(id)
 		if err != nil {
 			return err

@@ -37,7 +37,7 @@ func runNudge(ctx context.Context, c *Call) (*bot.Response, error) {
 	now := c.now()
 	var s *bot.Statement
 	var to []bot.Person
-	err = c.r.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+	err = c.r.Audience.Update(ctx, c.r.Store, func(tx bot.Tx) error {
 		var err error
 		s, err = tx.Statement(id)
 		if err != nil {
@@ -55,13 +55,9 @@ func runNudge(ctx context.Context, c *Call) (*bot.Response, error) {
 		if err := bot.MayNudge(c.Actor, s, org, d, history, now); err != nil {
 			return err
 		}
-		n := &bot.Nudge{By: c.Actor.Label(), Message: msg, To: to}
-		if err := tx.AddEvents(bot.Event{Statement: s.ID, Time: now, Type: bot.EventNudged, ByKey: c.Actor.Key(), By: c.Actor.Label(),
-			FromState: s.State, ToState: s.State, Note: msg}); err != nil {
-			return err
-		}
-		targets := bot.PersonalTargets(to, c.r.Platforms, c.r.Liaison)
-		return tx.Enqueue(s, bot.NoticeNudge, bot.NoticeData{Nudge: n}, targets)
+		return tx.Nudge(s, bot.Nudge{By: c.Actor.Label(), Message: msg, To: to},
+			bot.Event{Statement: s.ID, Time: now, Type: bot.EventNudged, ByKey: c.Actor.Key(), By: c.Actor.Label(),
+				FromState: s.State, ToState: s.State, Note: msg})
 	})
 	if err != nil {
 		return nil, err
@@ -70,7 +66,7 @@ func runNudge(ctx context.Context, c *Call) (*bot.Response, error) {
 	t = append(t, peopleList(to)...)
 	t = append(t, bot.Plain("."))
 	blocks := []bot.Block{bot.Paragraph{Text: t}}
-	if len(c.r.Platforms) == 0 {
+	if !c.r.Audience.Enabled() {
 		blocks = append(blocks, bot.Context{Text: bot.Words("The nudge is recorded in the history; no chat platform is configured here, so nobody was messaged.")})
 	}
 	return reply(bot.Reply(blocks...)), nil
@@ -105,7 +101,7 @@ func runSnooze(ctx context.Context, c *Call) (*bot.Response, error) {
 	}
 	today := c.today()
 	var s *bot.Statement
-	err = c.r.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+	err = c.r.Audience.Update(ctx, c.r.Store, func(tx bot.Tx) error {
 		cur, err := tx.Statement(id)
 		if err != nil {
 			return err

@@ -22,15 +22,15 @@ import (
 // Store is everything the commands need from storage.
 type Store interface {
 	bot.DirectoryStore
+	bot.DirectoryEditor  // admin
+	bot.DirectoryHistory // orgs history
 	bot.IdentityStore
 	bot.StatementStore
 	bot.ConversationStore
-	Subscribe(ctx context.Context, platform, channel string, orgID int64, by string) (bool, error)
-	Unsubscribe(ctx context.Context, platform, channel string, orgID int64) (bool, error)
-	Subscriptions(ctx context.Context, platform, channel string) ([]int64, error)
-	// LinkChat ties a chat user to the person with the email (creating the
-	// person if needed).
-	LinkChat(ctx context.Context, platform, userID, email, name, by string) (*bot.Person, error)
+	bot.SubscriptionStore
+	// SyncState reads what the directory sync kept: the IETF's groups,
+	// which the statement form checks the IETF side against.
+	SyncState(ctx context.Context, key string) (string, error)
 }
 
 // Definition describes one command; help is generated from these.
@@ -62,10 +62,10 @@ type Router struct {
 	// Admins holds actor keys ("slack:U123") of configured admins. The
 	// console's local user is always an admin.
 	Admins map[string]bool
-	// Platforms are the chat platforms that deliver notices, and Liaison
-	// their liaison channels (platform -> channel).
-	Platforms []string
-	Liaison   map[string]string
+	// Audience decides who hears about the changes, nudges and
+	// subscriptions the commands make (the zero value: nobody, as on the
+	// console alone).
+	Audience bot.Audience
 	// Location is the time zone of calendar days (deadlines, "today").
 	Location *time.Location
 	// Syncer runs "admin sync" (the directory sync from the Datatracker);
@@ -82,19 +82,10 @@ type Router struct {
 	groups    map[string]bool // parsed
 }
 
-// syncStateReader is the store's key/value state (storage.DB has it).
-type syncStateReader interface {
-	SyncState(ctx context.Context, key string) (string, error)
-}
-
 // ietfGroups returns the check of the IETF side against the groups the
-// directory sync read from the Datatracker (nil when the store keeps none).
+// directory sync read from the Datatracker (nil before the first sync).
 func (r *Router) ietfGroups(ctx context.Context) func(string) (bool, bool) {
-	st, ok := r.Store.(syncStateReader)
-	if !ok {
-		return nil
-	}
-	raw, err := st.SyncState(ctx, bot.SyncKeyIETFGroups)
+	raw, err := r.Store.SyncState(ctx, bot.SyncKeyIETFGroups)
 	if err != nil || raw == "" {
 		return nil
 	}

@@ -173,7 +173,7 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 	}
 	var answered *bot.Statement
 	duplicate := false
-	err = r.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+	err = r.Audience.Update(ctx, r.Store, func(tx bot.Tx) error {
 		id, err := tx.Create(ns, key, events...)
 		if bot.ErrorCode(err) == bot.ECONFLICT && key != "" {
 			duplicate = true

@@ -135,7 +135,7 @@ func runSubscriptions(ctx context.Context, c *Call) (*bot.Response, error) {
 	sort.Strings(names)
 	var lines []bot.Block
 	switch {
-	case c.r.Liaison[c.Platform] == ch:
+	case c.r.Audience.IsLiaisonChannel(c.Platform, ch):
 		lines = append(lines, bot.Paragraph{Text: bot.Words("This is the liaison channel: it gets every notice.")})
 	case all:
 		lines = append(lines, bot.Paragraph{Text: bot.Words("This channel follows statements with every organization.")})

@@ -46,13 +46,25 @@ type DB struct {
 	stmtMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt // prepared reader statements of hot paths
 
-	noticeMu sync.Mutex
-	notice   NoticeConfig
-
 	dirMu        sync.Mutex
 	dir          *bot.Directory // cached snapshot
 	dirCheckedAt time.Time
 }
+
+// DB is every store the bot's parts need, checked here at compile time.
+var (
+	_ bot.DirectoryStore    = (*DB)(nil)
+	_ bot.DirectoryEditor   = (*DB)(nil)
+	_ bot.DirectoryHistory  = (*DB)(nil)
+	_ bot.IdentityStore     = (*DB)(nil)
+	_ bot.SubscriptionStore = (*DB)(nil)
+	_ bot.SyncStateStore    = (*DB)(nil)
+	_ bot.StatementStore    = (*DB)(nil)
+	_ bot.ConversationStore = (*DB)(nil)
+	_ bot.ReminderStore     = (*DB)(nil)
+	_ bot.OutboxStore       = (*DB)(nil)
+	_ bot.StatementTx       = (*statementTx)(nil)
+)
 
 // DirectoryRecheck is how long a cached directory is trusted before the
 // store checks whether another process changed it.

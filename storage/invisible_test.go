@@ -37,10 +37,10 @@ func TestDirectory_InvisibleCharactersRemoved(t *testing.T) {
 	if _, err := db.ReplaceDirectory(ctx, d, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.EditDirectory(ctx, "test", func(cur *bot.Directory) (*bot.Directory, error) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "test", Edit: func(cur *bot.Directory) (*bot.Directory, error) {
 		cur.Coordinators.People = append(cur.Coordinators.People, bot.Person{Name: "Warren\u200b Kumari", Email: "warren@kumari.net"})
 		return cur, nil
-	}); err != nil {
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	stored, err := db.Directory(ctx)
@@ -66,10 +66,10 @@ func TestPersonByEmail_ASCIICaseOnly(t *testing.T) {
 	db := MustOpenDB(t)
 	MustSeed(t, db)
 	ctx := context.Background()
-	if _, err := db.EditDirectory(ctx, "test", func(cur *bot.Directory) (*bot.Directory, error) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "test", Edit: func(cur *bot.Directory) (*bot.Directory, error) {
 		cur.Coordinators.People = append(cur.Coordinators.People, bot.Person{Name: "Warren Kumari", Email: "warren@kumari.net"})
 		return cur, nil
-	}); err != nil {
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err := db.PersonByEmail(ctx, "Warren@KUMARI.NET"); err != nil || p.Name != "Warren Kumari" {

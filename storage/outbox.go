@@ -16,110 +16,19 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-// NoticeConfig says where notices go: the platforms that deliver them, and
-// the liaison channel of each (subscribed to everything).
-type NoticeConfig struct {
-	Platforms       []string     // platforms with a Chat ("slack", "zulip")
-	LiaisonChannels []bot.Target // always notified
-}
-
-// SetNoticeConfig sets where notices go. Without platforms, changes write no
-// outbox rows (the console alone has nobody to notify).
-func (db *DB) SetNoticeConfig(c NoticeConfig) {
-	db.noticeMu.Lock()
-	defer db.noticeMu.Unlock()
-	db.notice = c
-}
-
-func (db *DB) noticeConfig() NoticeConfig {
-	db.noticeMu.Lock()
-	defer db.noticeMu.Unlock()
-	return db.notice
-}
-
-func (c NoticeConfig) enabled(platform string) bool {
-	for _, p := range c.Platforms {
-		if p == platform {
-			return true
-		}
-	}
-	return false
-}
-
-// notifyChange writes one outbox row per target for a change to s (its
-// events ids), in the change's transaction.
-func (t *statementTx) notifyChange(s *bot.Statement, ids []int64, events []bot.Event) error {
-	if !bot.Notifiable(events) {
-		return nil
-	}
-	cfg := t.db.noticeConfig()
-	if len(cfg.Platforms) == 0 {
-		return nil
-	}
-	targets, err := changeTargets(t.ctx, t.tx, cfg, s.OrgID)
-	if err != nil {
-		return err
-	}
-	data := bot.NoticeData{Events: ids}
-	return t.enqueue(s, bot.NoticeChange, data, targets)
-}
-
-// changeTargets are the liaison channels and the channels subscribed to the
-// organization or to everything.
-func changeTargets(ctx context.Context, tx *sqlx.Tx, cfg NoticeConfig, orgID int64) ([]bot.Target, error) {
-	var out []bot.Target
-	seen := map[bot.Target]bool{}
-	add := func(t bot.Target) {
-		if !seen[t] && cfg.enabled(t.Platform) && (t.Channel != "" || t.User != "") {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	for _, t := range cfg.LiaisonChannels {
-		add(t)
-	}
-	rows, err := tx.QueryxContext(ctx, `SELECT platform, channel FROM subscriptions WHERE org_id = 0 OR org_id = ? ORDER BY platform, channel`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t bot.Target
-		if err := rows.Scan(&t.Platform, &t.Channel); err != nil {
-			return nil, err
-		}
-		add(t)
-	}
-	return out, rows.Err()
-}
-
-// Enqueue writes outbox rows for a notice (reminders, nudges) in the
-// transaction.
-func (t *statementTx) Enqueue(s *bot.Statement, kind string, data bot.NoticeData, targets []bot.Target) error {
-	cfg := t.db.noticeConfig()
-	var on []bot.Target
-	for _, x := range targets {
-		if cfg.enabled(x.Platform) {
-			on = append(on, x)
-		}
-	}
-	return t.enqueue(s, kind, data, on)
-}
-
-func (t *statementTx) enqueue(s *bot.Statement, kind string, data bot.NoticeData, targets []bot.Target) error {
-	if data.Topic == "" {
-		data.Topic = bot.Topic(s.ID, s.Title)
-	}
-	buf, err := json.Marshal(data)
+// Enqueue writes the notice's outbox rows for s, one per target, in the
+// transaction: who hears about what is the bot.Audience's to decide.
+func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
+	buf, err := json.Marshal(n.Data)
 	if err != nil {
 		return err
 	}
 	now := t.db.now().UnixMilli()
-	for _, x := range targets {
+	for _, x := range n.Targets {
 		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + strconv.FormatInt(s.ID, 10)
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
 			created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
+			s.ID, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
 			return err
 		}
 		t.enqueued = true
@@ -442,44 +351,4 @@ func (db *DB) OutboxRetry(ctx context.Context, ids []int64) (int, error) {
 		return err
 	})
 	return int(n), err
-}
-
-// Subscribe makes the channel receive notices for the organization (0:
-// every organization).
-func (db *DB) Subscribe(ctx context.Context, platform, channel string, orgID int64, by string) (bool, error) {
-	var added bool
-	err := db.write(ctx, "subscribe", func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (platform, channel, org_id, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, platform, channel, orgID, by, db.now().UnixMilli())
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		added = n > 0
-		return err
-	})
-	return added, err
-}
-
-// Unsubscribe stops the channel's notices for the organization (0: the
-// "all" subscription).
-func (db *DB) Unsubscribe(ctx context.Context, platform, channel string, orgID int64) (bool, error) {
-	var removed bool
-	err := db.write(ctx, "unsubscribe", func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE platform = ? AND channel = ? AND org_id = ?`, platform, channel, orgID)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		removed = n > 0
-		return err
-	})
-	return removed, err
-}
-
-// Subscriptions lists the organizations the channel follows (0: all).
-func (db *DB) Subscriptions(ctx context.Context, platform, channel string) ([]int64, error) {
-	var ids []int64
-	err := db.r.SelectContext(ctx, &ids, `SELECT org_id FROM subscriptions WHERE platform = ? AND channel = ? ORDER BY org_id`, platform, channel)
-	return ids, err
 }

@@ -16,8 +16,7 @@ func outboxWithChannels(t *testing.T, n int) (*DB, time.Time) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	d := MustSeed(t, db)
-	db.SetNoticeConfig(NoticeConfig{Platforms: []string{"slack", "zulip"},
-		LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "C1"}, {Platform: "zulip", Channel: "liaison"}}})
+	aud := bot.Audience{Platforms: []string{"slack", "zulip"}, Liaison: map[string]string{"slack": "C1", "zulip": "liaison"}}
 	for _, ch := range []string{"C2", "C3"} {
 		if _, err := db.Subscribe(ctx, "slack", ch, 0, "slack:UADMIN"); err != nil {
 			t.Fatal(err)
@@ -26,7 +25,7 @@ func outboxWithChannels(t *testing.T, n int) (*DB, time.Time) {
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	for i := range n {
-		mustCreate(t, db, newTestStatement(i, d.OrgByAcronym("3GPP")), now)
+		mustCreateFor(t, db, aud, newTestStatement(i, d.OrgByAcronym("3GPP")), now)
 	}
 	return db, now.Add(time.Second)
 }

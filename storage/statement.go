@@ -228,11 +228,7 @@ func (t *statementTx) Create(s *bot.Statement, key string, events ...bot.Event) 
 	for i := range events {
 		events[i].Statement = id
 	}
-	ids, err := t.addEvents(events)
-	if err != nil {
-		return 0, err
-	}
-	return id, t.notifyChange(s, ids, events)
+	return id, t.AddEvents(events...)
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
@@ -260,39 +256,29 @@ func (t *statementTx) Save(s *bot.Statement, events ...bot.Event) error {
 	for i := range events {
 		events[i].Statement = s.ID
 	}
-	ids, err := t.addEvents(events)
-	if err != nil {
-		return err
-	}
-	return t.notifyChange(s, ids, events)
+	return t.AddEvents(events...)
 }
 
+// AddEvents records events, setting their ids.
 func (t *statementTx) AddEvents(events ...bot.Event) error {
-	_, err := t.addEvents(events)
-	return err
-}
-
-func (t *statementTx) addEvents(events []bot.Event) ([]int64, error) {
-	ids := make([]int64, 0, len(events))
 	for i, e := range events {
 		if e.Statement == 0 {
-			return nil, errors.New("event without a statement")
+			return errors.New("event without a statement")
 		}
 		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
 			from_state, to_state, tag, reminder, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState),
 			string(e.Tag), e.Reminder, e.Note)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		id, err := res.LastInsertId()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		events[i].ID = id
-		ids = append(ids, id)
 	}
-	return ids, nil
+	return nil
 }
 
 // index keeps the full-text index in step with the statement.

@@ -33,8 +33,14 @@ func newTestStatement(i int, org *bot.Organization) *bot.Statement {
 
 func mustCreate(t testing.TB, db *DB, s *bot.Statement, now time.Time) *bot.Statement {
 	t.Helper()
+	return mustCreateFor(t, db, bot.Audience{}, s, now)
+}
+
+// mustCreateFor creates s announced to aud.
+func mustCreateFor(t testing.TB, db *DB, aud bot.Audience, s *bot.Statement, now time.Time) *bot.Statement {
+	t.Helper()
 	n, events, _ := bot.NewStatement(s, testActor, nil, nil, now)
-	err := db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	err := aud.Update(context.Background(), db, func(tx bot.Tx) error {
 		_, err := tx.Create(n, "", events...)
 		return err
 	})

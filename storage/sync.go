@@ -78,25 +78,14 @@ func (t *statementTx) SetSyncState(key, value string) error {
 	return putSyncState(t.ctx, t.tx, key, value, t.db.now())
 }
 
-// EditDirectory changes the directory in one transaction: edit gets a
-// private copy of the current directory, changes it and returns it (or
-// returns an error, and nothing changes). The changes are recorded in the
-// directory's history with by and the time, and returned.
-func (db *DB) EditDirectory(ctx context.Context, by string, edit func(cur *bot.Directory) (*bot.Directory, error)) (*bot.DirectoryDiff, error) {
-	return db.ApplyDirectory(ctx, by, edit, nil, nil, false)
-}
-
-// ApplyDirectory is EditDirectory for the Datatracker sync: state is stored
-// (see SyncState) in the same transaction; review, if set, sees the diff
-// before anything is written and can stop the change by returning an
-// error; dryRun computes the diff and writes nothing.
+// ApplyDirectory applies one edit of the directory in one transaction (see
+// bot.DirectoryEdit): the admins' edits in chat and the Datatracker sync.
 //
 // The diff leaves out provenance-only differences (a fact confirmed again,
 // by the same source, at a later date): the new provenance is written, but
 // the history records only changes of facts. The directory is written even
 // when the diff is empty, so that confirmations are kept.
-func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.Directory) (*bot.Directory, error),
-	state map[string]string, review func(*bot.DirectoryDiff) error, dryRun bool) (*bot.DirectoryDiff, error) {
+func (db *DB) ApplyDirectory(ctx context.Context, e bot.DirectoryEdit) (*bot.DirectoryDiff, error) {
 	var diff *bot.DirectoryDiff
 	run := func(tx *sqlx.Tx) error {
 		old, err := loadDirectory(ctx, tx)
@@ -107,7 +96,7 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 		if err != nil {
 			return err
 		}
-		next, err := edit(cur)
+		next, err := e.Edit(cur)
 		if err != nil {
 			return err
 		}
@@ -120,12 +109,12 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 		}
 		changes := directoryChanges(old, next)
 		diff = changes.diff()
-		if review != nil {
-			if err := review(diff); err != nil {
+		if e.Review != nil {
+			if err := e.Review(diff); err != nil {
 				return err
 			}
 		}
-		if dryRun {
+		if e.DryRun {
 			return nil
 		}
 		// writeDirectory finds an entry's row by its key (Datatracker id or
@@ -143,15 +132,15 @@ func (db *DB) ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.
 		if err := writeDirectory(ctx, tx, old, next); err != nil {
 			return err
 		}
-		for k, v := range state {
+		for k, v := range e.State {
 			if err := putSyncState(ctx, tx, k, v, db.now()); err != nil {
 				return err
 			}
 		}
-		return recordChanges(ctx, tx, db.now(), by, changes)
+		return recordChanges(ctx, tx, db.now(), e.By, changes)
 	}
 	var err error
-	if dryRun {
+	if e.DryRun {
 		err = db.read(ctx, "preview directory change", run)
 	} else {
 		err = db.write(ctx, "change directory", run)
@@ -280,21 +269,11 @@ func recordChanges(ctx context.Context, tx *sqlx.Tx, now time.Time, by string, c
 	return err
 }
 
-// DirectoryChange is one entry of the directory's history. It is an alias
-// of an unnamed struct so that packages that cannot import storage (the
-// commands) can name the same type.
-type DirectoryChange = struct {
-	Time   time.Time
-	By     string
-	Org    string // the organization's acronym at the time ("" for the coordinators)
-	Change string
-}
-
 // DirectoryHistory returns one page of the directory's history, newest
 // first, and whether there are more: the changes to the organization with
 // orgID or, for older entries, with one of the names (its acronym and
 // aliases); every change when orgID is 0 and there are no names.
-func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]DirectoryChange, bool, error) {
+func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]bot.DirectoryChange, bool, error) {
 	if pageSize <= 0 {
 		pageSize = 20
 	}
@@ -319,7 +298,7 @@ func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string,
 	}
 	q += ` ORDER BY id DESC LIMIT ? OFFSET ?`
 	args = append(args, pageSize+1, (page-1)*pageSize)
-	var out []DirectoryChange
+	var out []bot.DirectoryChange
 	err := db.read(ctx, "read directory history", func(tx *sqlx.Tx) error {
 		rows, err := tx.QueryxContext(ctx, q, args...)
 		if err != nil {
@@ -327,7 +306,7 @@ func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string,
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var c DirectoryChange
+			var c bot.DirectoryChange
 			var ts string
 			if err := rows.Scan(&ts, &c.By, &c.Org, &c.Change); err != nil {
 				return err

@@ -84,7 +84,7 @@ func TestEditDirectory_RecordsWhoWhenWhat(t *testing.T) {
 	db.Now = func() time.Time { return at }
 	v0 := MustSeed(t, db).Version
 
-	diff, err := db.EditDirectory(ctx, "Pat (slack:U1)", addOrg("ACME", "Pat", at))
+	diff, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "Pat (slack:U1)", Edit: addOrg("ACME", "Pat", at)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,20 +99,20 @@ func TestEditDirectory_RecordsWhoWhenWhat(t *testing.T) {
 
 	// A manager, then a rename: the history follows the organization.
 	at = at.Add(time.Hour)
-	if _, err := db.EditDirectory(ctx, "Pat (slack:U1)", func(d *bot.Directory) (*bot.Directory, error) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "Pat (slack:U1)", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		o := d.OrgByAcronym("ACME")
 		o.Managers = append(o.Managers, bot.Person{Name: "Jo Manager", Email: "jo@example.org", Provenance: bot.Provenance{Source: "admin", AsOf: at, By: "Pat"}})
 		return d, nil
-	}); err != nil {
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	at = at.Add(time.Hour)
-	if _, err := db.EditDirectory(ctx, "Sam (zulip:42)", func(d *bot.Directory) (*bot.Directory, error) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "Sam (zulip:42)", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		o := d.OrgByAcronym("ACME")
 		o.Acronym, o.Aliases = "ACME2", []string{"ACME"}
 		o.Provenance = bot.Provenance{Source: "admin", AsOf: at, By: "Sam"}
 		return d, nil
-	}); err != nil {
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	d, _ = db.Directory(ctx)
@@ -158,16 +158,16 @@ func TestEditDirectory_FailedEditChangesNothing(t *testing.T) {
 	before, _ := db.Directory(ctx)
 	hBefore, _, _ := db.DirectoryHistory(ctx, 0, nil, 1, 100000)
 	refused := bot.Errorf(bot.EINVALID, "no")
-	if _, err := db.EditDirectory(ctx, "x", func(d *bot.Directory) (*bot.Directory, error) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "x", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		d.Orgs = d.Orgs[1:]
 		return nil, refused
-	}); !errors.Is(err, refused) {
+	}}); !errors.Is(err, refused) {
 		t.Errorf("err = %v, want the edit's error", err)
 	}
-	if _, err := db.EditDirectory(ctx, "x", func(d *bot.Directory) (*bot.Directory, error) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "x", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		d.Orgs = append(d.Orgs, &bot.Organization{Acronym: strings.ToLower(d.Orgs[0].Acronym), Relationship: bot.RelNone})
 		return d, nil
-	}); bot.ErrorCode(err) != bot.EINVALID {
+	}}); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("a duplicate acronym: %v, want EINVALID", err)
 	}
 	after, _ := db.Directory(ctx)
@@ -183,11 +183,11 @@ func TestApplyDirectory_ProvenanceOnlyIsWrittenNotRecorded(t *testing.T) {
 	ctx := context.Background()
 	hBefore, _, _ := db.DirectoryHistory(ctx, 0, nil, 1, 100000)
 	confirmed := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
-	diff, err := db.ApplyDirectory(ctx, "Datatracker sync", func(d *bot.Directory) (*bot.Directory, error) {
+	diff, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "Datatracker sync", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		o := d.OrgByAcronym("3GPP")
 		o.Provenance = bot.Provenance{Source: "Datatracker", AsOf: confirmed}
 		return d, nil
-	}, map[string]string{"directory.synced_at": "now"}, nil, false)
+	}, State: map[string]string{"directory.synced_at": "now"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,14 +213,12 @@ func TestApplyDirectory_DryRunAndReview(t *testing.T) {
 	ctx := context.Background()
 	before, _ := db.Directory(ctx)
 	var reviewed *bot.DirectoryDiff
-	diff, err := db.ApplyDirectory(ctx, "x", addOrg("ACME", "", time.Time{}), map[string]string{"k": "v"},
-		func(d *bot.DirectoryDiff) error { reviewed = d; return nil }, true)
+	diff, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "x", Edit: addOrg("ACME", "", time.Time{}), State: map[string]string{"k": "v"}, Review: func(d *bot.DirectoryDiff) error { reviewed = d; return nil }, DryRun: true})
 	if err != nil || len(diff.Added) != 1 || reviewed != diff {
 		t.Fatalf("dry run: %v, %v, reviewed %v", diff, err, reviewed)
 	}
 	stop := errors.New("not today")
-	if _, err := db.ApplyDirectory(ctx, "x", addOrg("ACME", "", time.Time{}), map[string]string{"k": "v"},
-		func(*bot.DirectoryDiff) error { return stop }, false); !errors.Is(err, stop) {
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "x", Edit: addOrg("ACME", "", time.Time{}), State: map[string]string{"k": "v"}, Review: func(*bot.DirectoryDiff) error { return stop }}); !errors.Is(err, stop) {
 		t.Errorf("review's error: %v", err)
 	}
 	after, _ := db.Directory(ctx)

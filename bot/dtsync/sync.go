@@ -3,7 +3,6 @@ package dtsync
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -64,29 +63,14 @@ const By = "Datatracker sync"
 type Store interface {
 	// Directory returns the current directory.
 	Directory(ctx context.Context) (*bot.Directory, error)
-	// ApplyDirectory runs edit on a private copy of the current directory
-	// and writes the result, the state values and the history of the
-	// changes in one transaction; review sees the diff first and can stop
-	// it; dryRun writes nothing.
-	ApplyDirectory(ctx context.Context, by string, edit func(cur *bot.Directory) (*bot.Directory, error),
-		state map[string]string, review func(*bot.DirectoryDiff) error, dryRun bool) (*bot.DirectoryDiff, error)
+	// ApplyDirectory runs the edit on a private copy of the current
+	// directory and writes the result, the state values and the history of
+	// the changes in one transaction.
+	bot.DirectoryEditor
 	// SyncState returns the value stored under key ("" if none).
 	SyncState(ctx context.Context, key string) (string, error)
-	// UpdateStatements runs fn in one write transaction; the StatementTx it
-	// gets implements SyncTx.
-	UpdateStatements(ctx context.Context, fn func(tx bot.StatementTx) error) error
-}
-
-// SyncTx is what the statement sync needs inside a transaction.
-type SyncTx interface {
-	bot.StatementTx
-	// ByDatatrackerID returns the statement imported from the Datatracker's
-	// id, or ENOTFOUND.
-	ByDatatrackerID(id int64) (*bot.Statement, error)
-	// Events returns a statement's history, oldest first.
-	Events(id int64) ([]bot.Event, error)
-	// SetSyncState stores a value in the transaction.
-	SetSyncState(key, value string) error
+	// UpdateStatements runs fn in one write transaction.
+	bot.StatementUpdater
 }
 
 // Result says what a statement sync did.
@@ -126,6 +110,9 @@ type Syncer struct {
 	OnDiff func(*bot.DirectoryDiff)
 	// BatchSize is how many statements one transaction imports (default 100).
 	BatchSize int
+	// Audience decides who hears about the changes a statement sync
+	// brings (the zero value: nobody).
+	Audience bot.Audience
 
 	mu sync.Mutex
 }
@@ -188,7 +175,7 @@ func (s *Syncer) SyncDirectory(ctx context.Context, dryRun bool) (*bot.Directory
 	if s.OnDiff != nil {
 		review = func(d *bot.DirectoryDiff) error { s.OnDiff(d); return nil }
 	}
-	diff, err := s.Store.ApplyDirectory(ctx, By, edit, state, review, dryRun)
+	diff, err := s.Store.ApplyDirectory(ctx, bot.DirectoryEdit{By: By, Edit: edit, State: state, Review: review, DryRun: dryRun})
 	if err != nil {
 		return nil, fmt.Errorf("directory sync: %w", err)
 	}
@@ -270,12 +257,8 @@ func (s *Syncer) syncStatements(ctx context.Context, full bool) (Result, error) 
 		chunk := recs[start:min(start+size, len(recs))]
 		last := start+size >= len(recs)
 		var r Result
-		err := s.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		err := s.Audience.Update(ctx, s.Store, func(stx bot.Tx) error {
 			r = Result{}
-			stx, ok := tx.(SyncTx)
-			if !ok {
-				return errors.New("the store cannot look statements up by Datatracker id")
-			}
 			l.Local = func(id int64) (int64, error) {
 				st, err := stx.ByDatatrackerID(id)
 				if bot.ErrorCode(err) == bot.ENOTFOUND {
@@ -310,7 +293,7 @@ func (s *Syncer) syncStatements(ctx context.Context, full bool) (Result, error) 
 }
 
 // importStatement creates or updates one statement in the transaction.
-func (s *Syncer) importStatement(tx SyncTx, rec datatracker.StatementRecord, l Lookup, quiet bool, r *Result) error {
+func (s *Syncer) importStatement(tx bot.Tx, rec datatracker.StatementRecord, l Lookup, quiet bool, r *Result) error {
 	up, events, err := StatementFromRecord(rec, l)
 	if err != nil {
 		s.logger().Warn("dtsync: skipping a statement", "datatracker_id", rec.Statement.ID, "err", err)

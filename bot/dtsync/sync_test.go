@@ -291,11 +291,11 @@ func TestSyncDirectory_OnDiffSeesTheDiffBeforeItIsApplied(t *testing.T) {
 func TestSyncDirectory_HandMadeEntriesSurvive(t *testing.T) {
 	f := newFixture(t, true)
 	ctx := context.Background()
-	_, err := f.db.EditDirectory(ctx, "admin", func(d *bot.Directory) (*bot.Directory, error) {
+	_, err := f.db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "admin", Edit: func(d *bot.Directory) (*bot.Directory, error) {
 		d.Orgs = append(d.Orgs, &bot.Organization{Acronym: "ACME", Name: "Acme Standards", Relationship: bot.RelNone, InDatatracker: true,
 			Provenance: bot.Provenance{Source: "admin", AsOf: clock, By: "Pat"}})
 		return d, nil
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,11 +369,10 @@ func (f *fixture) counts() map[int64][2]int64 {
 	return out
 }
 
-// withNotices makes the store announce changes on Slack: in the liaison
+// withNotices makes the syncer announce changes on Slack: in the liaison
 // channel and in a channel subscribed to everything.
 func (f *fixture) withNotices() {
-	f.db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"},
-		LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
+	f.syncer.Audience = bot.Audience{Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
 	if _, err := f.db.Subscribe(context.Background(), "slack", "CSUB", 0, "test"); err != nil {
 		f.t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
-	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
@@ -24,7 +23,7 @@ func BenchmarkDrain(b *testing.B) {
 		b.StopTimer()
 		ctx := context.Background()
 		db := storagetest.Open(b)
-		db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}})
+		aud := bot.Audience{Platforms: []string{"slack"}}
 		for c := 0; c < 20; c++ {
 			if _, err := db.Subscribe(ctx, "slack", fmt.Sprintf("C%02d", c), 0, "bench"); err != nil {
 				b.Fatal(err)
@@ -32,7 +31,7 @@ func BenchmarkDrain(b *testing.B) {
 		}
 		d, _ := db.Directory(ctx)
 		org := d.OrgByAcronym("3GPP")
-		err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		err := aud.Update(ctx, db, func(tx bot.Tx) error {
 			for s := 0; s < 500; s++ {
 				n, evs, _ := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: org.ID,
 					Title: fmt.Sprint("S", s), Purpose: bot.PurposeInfo, Body: "x"}, admin, nil, nil, time.Now())

@@ -26,18 +26,11 @@ import (
 	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
-// Store is the outbox's storage.
+// Store is the outbox's storage: the outbox itself, and the statements
+// and directory its notices are rendered from.
 type Store interface {
-	ClaimNotices(ctx context.Context, owner string, now time.Time, lease time.Duration, lim bot.ClaimLimits, skip []string) ([]bot.OutboxItem, error)
-	RenewClaim(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) (bool, error)
-	MarkSent(ctx context.Context, id int64, owner string, d bot.Delivered, now time.Time) error
-	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
-	MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error
-	Release(ctx context.Context, id int64, owner string, next time.Time) error
-	ReleaseOwner(ctx context.Context, owner string) (int, error)
-	Thread(ctx context.Context, statement int64, platform, channel string) (string, error)
+	bot.OutboxStore
 	Statement(ctx context.Context, id int64) (*bot.Statement, error)
-	EventsByID(ctx context.Context, ids []int64) ([]bot.Event, error)
 	Directory(ctx context.Context) (*bot.Directory, error)
 }
 
@@ -482,7 +475,7 @@ func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Deliver
 		org = dir.Org(s.OrgID)
 	}
 	today := bot.Today(d.Now(), d.Location)
-	del := bot.Delivery{Target: it.Target, Topic: it.Data.Topic}
+	del := bot.Delivery{Target: it.Target, Subject: it.Data.Subject}
 	switch {
 	case it.Kind == bot.NoticeReminder && it.Data.Reminder != nil:
 		del.Message = bot.ReminderNotice(*it.Data.Reminder, s, org, dir, today)

@@ -59,6 +59,7 @@ func (f *fakeChat) deliveries() []bot.Delivery {
 type env struct {
 	t     *testing.T
 	db    *storage.DB
+	aud   bot.Audience
 	clock *storagetest.Clock
 	org   *bot.Organization
 }
@@ -67,13 +68,12 @@ func newEnv(t *testing.T, platforms ...string) *env {
 	ctx := context.Background()
 	c := storagetest.NewClock(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	db := storagetest.Open(t, storagetest.Now(c.Now))
-	var liaison []bot.Target
+	aud := bot.Audience{Platforms: platforms, Liaison: map[string]string{}}
 	for _, p := range platforms {
-		liaison = append(liaison, bot.Target{Platform: p, Channel: "liaison"})
+		aud.Liaison[p] = "liaison"
 	}
-	db.SetNoticeConfig(storage.NoticeConfig{Platforms: platforms, LiaisonChannels: liaison})
 	d, _ := db.Directory(ctx)
-	return &env{t: t, db: db, clock: c, org: d.OrgByAcronym("3GPP")}
+	return &env{t: t, db: db, aud: aud, clock: c, org: d.OrgByAcronym("3GPP")}
 }
 
 var admin = bot.Actor{Platform: "console", UserID: "local", Name: "Admin", Admin: true}
@@ -82,7 +82,7 @@ var admin = bot.Actor{Platform: "console", UserID: "local", Name: "Admin", Admin
 func (e *env) submit(title string) *bot.Statement {
 	s := &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: e.org.ID, Title: title, Purpose: bot.PurposeInfo, Body: "x"}
 	n, events, _ := bot.NewStatement(s, admin, nil, nil, e.clock.Now())
-	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	if err := e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		_, err := tx.Create(n, "", events...)
 		return err
 	}); err != nil {
@@ -93,7 +93,7 @@ func (e *env) submit(title string) *bot.Statement {
 
 // move applies a move (one more notice per target).
 func (e *env) move(id int64, m bot.Move) {
-	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	if err := e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		s, err := tx.Statement(id)
 		if err != nil {
 			return err

@@ -13,9 +13,8 @@ import (
 
 // Store is what the sweep needs.
 type Store interface {
-	ReminderCandidates(ctx context.Context, from, to bot.Date) ([]*bot.Statement, error)
-	RemindersSent(ctx context.Context, ids []int64) (map[int64][]string, error)
-	UpdateStatements(ctx context.Context, fn func(tx bot.StatementTx) error) error
+	bot.ReminderStore
+	bot.StatementUpdater
 	Directory(ctx context.Context) (*bot.Directory, error)
 }
 
@@ -26,10 +25,8 @@ type Sweeper struct {
 	Interval time.Duration
 	Now      func() time.Time
 	Logger   *slog.Logger
-	// Platforms deliver notices; Liaison maps each to its liaison channel,
-	// where reminders for people without a linked chat account go.
-	Platforms []string
-	Liaison   map[string]string
+	// Audience decides where each reminder goes.
+	Audience bot.Audience
 	// OnSent, if set, counts reminders by kind (metrics).
 	OnSent func(kind string)
 }
@@ -121,7 +118,7 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 	for start := 0; start < len(due); start += 200 {
 		chunk := due[start:min(start+200, len(due))]
 		var chunkKinds []string
-		err := s.Store.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		err := s.Audience.Update(ctx, s.Store, func(tx bot.Tx) error {
 			chunkKinds = chunkKinds[:0]
 			for _, c := range chunk {
 				// Decide again on the statement as it is now.
@@ -134,21 +131,13 @@ func (s *Sweeper) Sweep(ctx context.Context) (int, error) {
 					org = dir.Org(cur.OrgID)
 				}
 				for _, r := range bot.DueReminders(cur, history(sent[c.ID]), now, sch) {
-					ok, err := tx.MarkReminded(cur.ID, r.Key(), now)
+					ok, err := tx.Remind(cur, r, org, dir, bot.Event{Statement: cur.ID, Time: now, Type: bot.EventReminded,
+						FromState: cur.State, ToState: cur.State, Reminder: r.Key(), Note: r.Subject(cur.Ref())})
 					if err != nil {
 						return err
 					}
 					if !ok {
 						continue // another sweep sent it
-					}
-					if err := tx.AddEvents(bot.Event{Statement: cur.ID, Time: now, Type: bot.EventReminded,
-						FromState: cur.State, ToState: cur.State, Reminder: r.Key(), Note: r.Subject(cur.Ref())}); err != nil {
-						return err
-					}
-					rr := r
-					targets := bot.PersonalTargets(bot.ReminderRecipients(r, cur, org, dir), s.Platforms, s.Liaison)
-					if err := tx.Enqueue(cur, bot.NoticeReminder, bot.NoticeData{Reminder: &rr}, targets); err != nil {
-						return err
 					}
 					chunkKinds = append(chunkKinds, r.Kind)
 				}

@@ -18,6 +18,7 @@ import (
 type env struct {
 	t   testing.TB
 	db  *storage.DB
+	aud bot.Audience
 	now time.Time
 	mu  sync.Mutex
 	org *bot.Organization
@@ -29,7 +30,7 @@ func newEnv(t testing.TB) *env {
 	e := &env{t: t, now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
 	db := storagetest.Open(t, storagetest.Now(e.clock))
 	e.db = db
-	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}, LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
+	e.aud = bot.Audience{Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
 	e.dir, _ = db.Directory(ctx)
 	e.org = e.dir.OrgByAcronym("3GPP")
 	return e
@@ -40,12 +41,12 @@ func (e *env) set(t time.Time)  { e.mu.Lock(); e.now = t; e.mu.Unlock() }
 
 func (e *env) sweeper() *reminders.Sweeper {
 	return &reminders.Sweeper{Store: e.db, Schedule: bot.DefaultSchedule(), Now: e.clock, Logger: slog.New(slog.DiscardHandler),
-		Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
+		Audience: e.aud}
 }
 
 func (e *env) create(s *bot.Statement) *bot.Statement {
 	n, events, _ := bot.NewStatement(s, bot.Actor{Platform: "console", UserID: "local", Admin: true}, nil, nil, e.clock())
-	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	if err := e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		_, err := tx.Create(n, "", events...)
 		return err
 	}); err != nil {
@@ -176,7 +177,7 @@ func TestSweep_SnoozeAndTakenStop(t *testing.T) {
 	s := e.create(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: "X",
 		Purpose: bot.PurposeAction, Deadline: deadline, Body: "x"})
 	// Snoozed until after the deadline: nothing before; escalation still goes.
-	e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		cur, _ := tx.Statement(s.ID)
 		cur.SnoozedUntil = deadline.AddDays(5)
 		return tx.Save(cur)
@@ -189,7 +190,7 @@ func TestSweep_SnoozeAndTakenStop(t *testing.T) {
 		t.Fatalf("snoozed: %v, want only the escalation", got)
 	}
 	// Action taken: nothing more.
-	e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		cur, _ := tx.Statement(s.ID)
 		n, evs, err := bot.ApplyMove(cur, bot.MoveTaken, bot.Actor{Admin: true}, "", e.clock())
 		if err != nil {
@@ -210,7 +211,7 @@ func BenchmarkSweep(b *testing.B) {
 	today := bot.Date{Y: 2027, M: 3, D: 1}
 	e.set(today.Time(time.UTC).Add(10 * time.Hour))
 	for start := 0; start < 100_000; start += 5000 {
-		err := e.db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+		err := e.aud.Update(ctx, e.db, func(tx bot.Tx) error {
 			for i := start; i < start+5000; i++ {
 				s := &bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID, Title: fmt.Sprint("S", i),
 					Purpose: bot.PurposeAction, Body: "x"}

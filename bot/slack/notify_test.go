@@ -10,13 +10,13 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
-	"github.com/ietf-tools/liaisonbot/storage"
 )
 
 // notifyEnv is the notification path end to end: real storage, the real
 // dispatcher, this adapter as its Chat, a fake Slack.
 type notifyEnv struct {
 	*testEnv
+	aud bot.Audience
 	mu  sync.Mutex
 	now time.Time
 }
@@ -24,8 +24,7 @@ type notifyEnv struct {
 func newNotifyEnv(t *testing.T) *notifyEnv {
 	e := &notifyEnv{testEnv: newTestEnv(t), now: routerNow}
 	e.db.Now = e.clock
-	e.db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{bot.PlatformSlack},
-		LiaisonChannels: []bot.Target{{Platform: bot.PlatformSlack, Channel: "CLIAISON"}}})
+	e.aud = bot.Audience{Platforms: []string{bot.PlatformSlack}, Liaison: map[string]string{bot.PlatformSlack: "CLIAISON"}}
 	return e
 }
 
@@ -42,7 +41,7 @@ func (e *notifyEnv) submit(title string) int64 {
 	s := &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: d.OrgByAcronym("3GPP").ID, Title: title,
 		Purpose: bot.PurposeInfo, Body: "x"}
 	n, evs, _ := bot.NewStatement(s, bot.Actor{Platform: "slack", UserID: "UADMIN", Admin: true}, nil, nil, e.clock())
-	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	if err := e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		_, err := tx.Create(n, "", evs...)
 		return err
 	}); err != nil {
@@ -52,7 +51,7 @@ func (e *notifyEnv) submit(title string) int64 {
 }
 
 func (e *notifyEnv) move(id int64, m bot.Move) {
-	if err := e.db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+	if err := e.aud.Update(context.Background(), e.db, func(tx bot.Tx) error {
 		s, err := tx.Statement(id)
 		if err != nil {
 			return err

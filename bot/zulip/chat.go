@@ -19,8 +19,7 @@ func (a *Adapter) Platform() string { return bot.PlatformZulip }
 
 // Deliver sends a notice: to the user's DM when the target names a user
 // (a Zulip user id), else to the target's channel (the liaison channel
-// when it names none) in the topic d.Topic — the statement's
-// "LS-<n>: <title>", fitted to the server's topic length.
+// when it names none) in the statement's topic (see Topic).
 //
 // It tries once (the client itself only retries what Zulip certainly did
 // not do, such as a rate-limited request) and reports failures as a
@@ -62,7 +61,7 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, e
 		} else {
 			dest.Channel = stream
 		}
-		dest.Topic = noticeTopic(d, c.Limits().MaxTopicLength)
+		dest.Topic = Topic(d, c.Limits().MaxTopicLength)
 		prefix = botMention(a.ensureSelf(ctx))
 	}
 	r := Render(d.Message, RenderOptions{ReplyPrefix: prefix})
@@ -88,10 +87,16 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, e
 	return bot.Delivered{MessageID: strconv.FormatInt(ids[0], 10)}, nil
 }
 
-// noticeTopic is the notice's topic fitted to the server's limit: d.Topic,
-// else "LS-<n>" for a statement's notice, else "liaison statements".
-func noticeTopic(d bot.Delivery, max int) string {
-	t := cutTopic(d.Topic, max)
+// Topic is the topic of a notice: the statement's subject as its first
+// notice named it ("LS-<n>: <title>", so that a statement's notices stay in
+// one topic however its title changes) cut to MaxTopicLength and to the
+// server's limit max; else "LS-<n>" for a statement's notice, else
+// "liaison statements".
+func Topic(d bot.Delivery, max int) string {
+	if max <= 0 || max > MaxTopicLength {
+		max = MaxTopicLength
+	}
+	t := cutTopic(d.Subject, max)
 	switch {
 	case t != "":
 	case d.Message.Statement != 0:

@@ -34,8 +34,10 @@ func TestDeliver_NoticeGoesToTheStatementsTopic(t *testing.T) {
 	if a.Platform() != "zulip" {
 		t.Errorf("Platform() = %q", a.Platform())
 	}
-	topic := bot.Topic(12, "Reply on YANG models and a title long enough to be cut somewhere")
-	got, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: changeNotice(), Topic: topic})
+	// The statement's subject, cut to Zulip's topic length.
+	subject := "LS-12: Reply on YANG models and a title long enough to be cut somewhere"
+	topic := "LS-12: Reply on YANG models and a title long enough to be c…"
+	got, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: changeNotice(), Subject: subject})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +73,7 @@ func TestDeliver_NoChannelMeansTheLiaisonChannelAndTopicsFitTheServer(t *testing
 	if _, err := c.Register(context.Background(), RegisterParams{FetchEventTypes: []string{"realm"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip"}, Message: reminderNotice(), Topic: bot.Topic(12, "Reply on YANG models")}); err != nil {
+	if _, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip"}, Message: reminderNotice(), Subject: "LS-12: Reply on YANG models"}); err != nil {
 		t.Fatal(err)
 	}
 	m := s.Messages()[0]
@@ -83,7 +85,7 @@ func TestDeliver_NoChannelMeansTheLiaisonChannelAndTopicsFitTheServer(t *testing
 func TestDeliver_UserTargetIsADM(t *testing.T) {
 	a, s, _ := newDeliverHarness(t)
 	jane := s.AddUser(zuliptest.User{FullName: "Jane Manager"})
-	got, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", User: itoa(jane.ID)}, Message: reminderNotice(), Topic: "LS-12: x"})
+	got, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", User: itoa(jane.ID)}, Message: reminderNotice(), Subject: "LS-12: x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestDeliver_RateLimitIsRetryableWithRetryAfter(t *testing.T) {
 	a, s, sl := newDeliverHarness(t)
 	s.AddChannel("liaison")
 	s.RateLimitNext("/api/v1/messages", 100, "0.5")
-	_, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: changeNotice(), Topic: "LS-12: x"})
+	_, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: changeNotice(), Subject: "LS-12: x"})
 	var de *bot.DeliveryError
 	if !errors.As(err, &de) {
 		t.Fatalf("err = %v, want a *bot.DeliveryError", err)
@@ -120,7 +122,7 @@ func TestDeliver_PermanentAndRetryableFailures(t *testing.T) {
 	notice := changeNotice()
 	t.Run("unknown channel", func(t *testing.T) {
 		a, _, _ := newDeliverHarness(t)
-		_, err := a.Deliver(ctx, bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "nowhere"}, Message: notice, Topic: "LS-12: x"})
+		_, err := a.Deliver(ctx, bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "nowhere"}, Message: notice, Subject: "LS-12: x"})
 		if de := bot.AsDeliveryError(err); err == nil || !de.Permanent || de.Code != CodeStreamDoesNotExist {
 			t.Errorf("err = %v, want a permanent STREAM_DOES_NOT_EXIST", err)
 		}
@@ -143,7 +145,7 @@ func TestDeliver_PermanentAndRetryableFailures(t *testing.T) {
 		a, s, _ := newDeliverHarness(t)
 		s.AddChannel("liaison")
 		s.FailNext("/api/v1/messages", 1, http.StatusInternalServerError)
-		_, err := a.Deliver(ctx, bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: notice, Topic: "LS-12: x"})
+		_, err := a.Deliver(ctx, bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: notice, Subject: "LS-12: x"})
 		de := bot.AsDeliveryError(err)
 		if err == nil || de.Permanent || de.Code != "http_500" {
 			t.Errorf("err = %v, want a retryable http_500", err)
@@ -156,7 +158,7 @@ func TestDeliver_PermanentAndRetryableFailures(t *testing.T) {
 		a, s, _ := newDeliverHarness(t)
 		s.AddChannel("liaison")
 		s.Close()
-		_, err := a.Deliver(ctx, bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: notice, Topic: "LS-12: x"})
+		_, err := a.Deliver(ctx, bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: notice, Subject: "LS-12: x"})
 		if de := bot.AsDeliveryError(err); err == nil || de.Permanent {
 			t.Errorf("err = %v, want retryable", err)
 		}
@@ -182,7 +184,7 @@ func TestDeliver_LongNoticeIsSplitNotCut(t *testing.T) {
 	}
 	m := changeNotice()
 	m.Blocks = append(m.Blocks[:1], append([]bot.Block{bot.Quote{Text: strings.Repeat("A long body line.\n", 80)}}, m.Blocks[1:]...)...)
-	got, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: m, Topic: "LS-12: x"})
+	got, err := a.Deliver(context.Background(), bot.Delivery{Target: bot.Target{Platform: "zulip", Channel: "liaison"}, Message: m, Subject: "LS-12: x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,5 +204,27 @@ func TestDeliver_LongNoticeIsSplitNotCut(t *testing.T) {
 	}
 	if n != 80 {
 		t.Errorf("%d body lines delivered, want 80", n)
+	}
+}
+
+func TestTopic_TheSubjectCutToZulipsLengthElseTheReference(t *testing.T) {
+	long := "LS-12: " + strings.Repeat("é", 80)
+	for _, tc := range []struct {
+		d    bot.Delivery
+		max  int
+		want string
+	}{
+		{bot.Delivery{Subject: "LS-12: Reply  on YANG"}, 60, "LS-12: Reply on YANG"},
+		{bot.Delivery{Subject: long}, 60, "LS-12: " + strings.Repeat("é", 52) + "…"},
+		// A server allowing longer topics still gets Zulip's 60, so that a
+		// statement's topic does not depend on the server it went to.
+		{bot.Delivery{Subject: long}, 100, "LS-12: " + strings.Repeat("é", 52) + "…"},
+		{bot.Delivery{Subject: long}, 20, "LS-12: " + strings.Repeat("é", 12) + "…"},
+		{bot.Delivery{Message: bot.Message{Statement: 7}}, 60, "LS-7"},
+		{bot.Delivery{}, 60, "liaison statements"},
+	} {
+		if got := Topic(tc.d, tc.max); got != tc.want {
+			t.Errorf("Topic(%q, %d) = %q, want %q", tc.d.Subject, tc.max, got, tc.want)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
-	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
@@ -23,17 +22,16 @@ func TestNotices_ZulipFailsThenDeliversOnceInOrderInTheTopic(t *testing.T) {
 	c := storagetest.NewClock(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 	clock := c.Now
 	db := storagetest.Open(t, storagetest.Now(clock))
-	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{bot.PlatformZulip},
-		LiaisonChannels: []bot.Target{{Platform: bot.PlatformZulip, Channel: "liaison"}}})
+	aud := bot.Audience{Platforms: []string{bot.PlatformZulip}, Liaison: map[string]string{bot.PlatformZulip: "liaison"}}
 	d, _ := db.Directory(ctx)
 	admin := bot.Actor{Platform: "zulip", UserID: "1", Admin: true, Name: "Ada"}
 	s := &bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: d.OrgByAcronym("3GPP").ID,
 		Title: "LS on YANG", Purpose: bot.PurposeAction, Deadline: bot.Date{Y: 2027, M: 1, D: 15}, Body: "x"}
 	n, evs, _ := bot.NewStatement(s, admin, nil, nil, clock())
-	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
+	if err := aud.Update(ctx, db, func(tx bot.Tx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+	if err := aud.Update(ctx, db, func(tx bot.Tx) error {
 		cur, _ := tx.Statement(n.ID)
 		x, evs, err := bot.ApplyMove(cur, bot.MoveTaken, admin, "answered", clock())
 		if err != nil {

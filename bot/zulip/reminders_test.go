@@ -11,7 +11,6 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/bot/zulip/zuliptest"
-	"github.com/ietf-tools/liaisonbot/storage"
 )
 
 // Nudge limit, snooze and escalation on Zulip, end to end: commands by DM,
@@ -19,10 +18,7 @@ import (
 func TestReminders_NudgeSnoozeEscalationOnZulip(t *testing.T) {
 	h := newBotHarness(t)
 	h.srv.AddChannel("liaison")
-	h.router.Platforms = []string{bot.PlatformZulip}
-	h.router.Liaison = map[string]string{bot.PlatformZulip: "liaison"}
-	h.db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{bot.PlatformZulip},
-		LiaisonChannels: []bot.Target{{Platform: bot.PlatformZulip, Channel: "liaison"}}})
+	h.router.Audience = bot.Audience{Platforms: []string{bot.PlatformZulip}, Liaison: map[string]string{bot.PlatformZulip: "liaison"}}
 	alice := h.srv.AddUser(zuliptest.User{FullName: "Alice Example", DeliveryEmail: "alice@example.com"})
 	david := h.srv.AddUser(zuliptest.User{FullName: "David Sinicrope", DeliveryEmail: "bbf-liaison@ietf.org"})
 	h.start()
@@ -86,7 +82,7 @@ func TestReminders_NudgeSnoozeEscalationOnZulip(t *testing.T) {
 	// liaison channel (the coordinators are not linked), in the topic.
 	h.advance(time.Date(2026, 12, 13, 10, 0, 0, 0, time.UTC).Sub(h.now()))
 	sw := &reminders.Sweeper{Store: h.db, Schedule: bot.DefaultSchedule(), Now: h.now, Logger: slog.New(slog.DiscardHandler),
-		Platforms: []string{bot.PlatformZulip}, Liaison: map[string]string{bot.PlatformZulip: "liaison"}}
+		Audience: h.router.Audience}
 	n, err := sw.Sweep(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("sweep sent %d (%v), want the escalation only", n, err)

@@ -9,10 +9,25 @@ import (
 	"path/filepath"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/dtsync"
+	"github.com/ietf-tools/liaisonbot/bot/outbox"
+	"github.com/ietf-tools/liaisonbot/bot/reminders"
+	"github.com/ietf-tools/liaisonbot/bot/slack"
 	"github.com/ietf-tools/liaisonbot/bot/zulip"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/config"
 	"github.com/ietf-tools/liaisonbot/storage"
+)
+
+// The database is every store the parts need, checked at compile time: a
+// second store (issue 17's PostgreSQL) must offer all of it.
+var (
+	_ commands.Store  = (*storage.DB)(nil)
+	_ reminders.Store = (*storage.DB)(nil)
+	_ outbox.Store    = (*storage.DB)(nil)
+	_ dtsync.Store    = (*storage.DB)(nil)
+	_ slack.Store     = (*storage.DB)(nil)
+	_ zulip.Store     = (*storage.DB)(nil)
 )
 
 // loadZuliprc fills the Zulip credentials from ZULIP_CONFIG where the
@@ -62,45 +77,35 @@ func openExistingStore(ctx context.Context, g *globals) (*storage.DB, error) {
 	return openStore(ctx, g)
 }
 
-// newRouter builds the command router on the store.
-func newRouter(g *globals, db *storage.DB) *commands.Router {
+// newRouter builds the command router on the store; changes made through
+// it are announced to aud.
+func newRouter(g *globals, db *storage.DB, aud bot.Audience) *commands.Router {
 	r := commands.New(db, g.logger)
 	r.Version = Version()
 	r.Admins = g.cfg.AdminSet()
 	r.Location = g.cfg.Reminders.Location()
+	r.Audience = aud
 	return r
 }
 
-// noticeConfig is where changes are announced: the configured platforms
-// and their liaison channels, as serve sets them up.
-func noticeConfig(cfg *config.Config) storage.NoticeConfig {
-	var nc storage.NoticeConfig
+// audience is who hears about what, as every process writing to the
+// database must see it: the platforms that deliver notices (Slack; Zulip
+// when its API is set up, for the webhook alone cannot send) and their
+// liaison channels. serve's dispatcher delivers the notices, from
+// whichever process wrote them (serve, console, statements sync).
+func audience(cfg *config.Config) bot.Audience {
+	a := bot.Audience{Liaison: map[string]string{}}
 	if cfg.Slack.Enabled() {
-		nc.Platforms = append(nc.Platforms, bot.PlatformSlack)
+		a.Platforms = append(a.Platforms, bot.PlatformSlack)
 		if cfg.Slack.Channel != "" {
-			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformSlack, Channel: cfg.Slack.Channel})
+			a.Liaison[bot.PlatformSlack] = cfg.Slack.Channel
 		}
 	}
 	if cfg.Zulip.Queue() {
-		nc.Platforms = append(nc.Platforms, bot.PlatformZulip)
+		a.Platforms = append(a.Platforms, bot.PlatformZulip)
 		if cfg.Zulip.Stream != "" {
-			nc.LiaisonChannels = append(nc.LiaisonChannels, bot.Target{Platform: bot.PlatformZulip, Channel: cfg.Zulip.Stream})
+			a.Liaison[bot.PlatformZulip] = cfg.Zulip.Stream
 		}
 	}
-	return nc
-}
-
-// wireNotices makes a change made through the router queue the notices a
-// change made in chat queues: the store writes outbox rows for the
-// configured platforms and liaison channels (which serve's dispatcher
-// delivers, from whichever process wrote them), and nudges and reminders
-// know where people's messages go.
-func wireNotices(cfg *config.Config, r *commands.Router, db *storage.DB) {
-	nc := noticeConfig(cfg)
-	liaison := map[string]string{}
-	for _, t := range nc.LiaisonChannels {
-		liaison[t.Platform] = t.Channel
-	}
-	r.Platforms, r.Liaison = nc.Platforms, liaison
-	db.SetNoticeConfig(nc)
+	return a
 }

@@ -38,10 +38,9 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer db.Close()
-	router := newRouter(g, db)
 	// A change made here is announced as one made in chat: the outbox rows
 	// it writes wait for a running serve's dispatcher.
-	wireNotices(g.cfg, router, db)
+	router := newRouter(g, db, audience(g.cfg))
 	c := &console.Console{
 		Handler: router,
 		In:      g.env.Stdin,

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
-	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
@@ -16,10 +15,10 @@ func TestOutboxCommand_ListsFailedAndRetries(t *testing.T) {
 	env := testEnv(t)
 	ctx := context.Background()
 	db := storagetest.Open(t, storagetest.Path(env["LIAISONBOT_DB"]))
-	db.SetNoticeConfig(storage.NoticeConfig{Platforms: []string{"slack"}, LiaisonChannels: []bot.Target{{Platform: "slack", Channel: "CLIAISON"}}})
+	aud := bot.Audience{Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
 	n, evs, _ := bot.NewStatement(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", Title: "T", Purpose: bot.PurposeInfo, Body: "x"},
 		bot.Actor{Platform: "console", UserID: "local"}, nil, nil, time.Now())
-	if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
+	if err := aud.Update(ctx, db, func(tx bot.Tx) error { _, err := tx.Create(n, "", evs...); return err }); err != nil {
 		t.Fatal(err)
 	}
 	items, err := db.ClaimNotices(ctx, "test", time.Now(), time.Minute, bot.ClaimLimits{Rows: 10, Channels: 10}, nil)

@@ -88,18 +88,15 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	s := &server{g: g, db: db, mux: http.NewServeMux(), chats: map[string]bot.Chat{}, ready: make(chan string, 1)}
 	s.shutdowns = append(s.shutdowns, func(context.Context) error { return nil })
 	s.metrics = newMetrics(db)
-	router := newRouter(g, db)
-	syncer, err := newSyncer(g, db)
+	aud := audience(cfg)
+	router := newRouter(g, db, aud)
+	syncer, err := newSyncer(g, db, aud)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	router.Syncer = syncer
 	router.Observe = s.metrics.observeCommand
-	// The platforms that deliver notices and their liaison channels, as
-	// every process writing to this database sees them.
-	wireNotices(cfg, router, db)
-	platforms, liaison := router.Platforms, router.Liaison
 
 	if cfg.Slack.Enabled() {
 		api := slackgo.New(cfg.Slack.BotToken, slackgo.OptionAPIURL(cfg.Slack.APIURL))
@@ -171,7 +168,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		s.shutdowns = append(s.shutdowns, za.Shutdown)
 		s.parts = append(s.parts, "zulip="+strings.Join(modes, "+"))
 	}
-	if len(platforms) == 0 && !cfg.Zulip.Enabled() {
+	if !aud.Enabled() && !cfg.Zulip.Enabled() {
 		g.logger.Warn("no chat platform is configured: serving only /healthz and /metrics (set SLACK_BOT_TOKEN or ZULIP_SITE/ZULIP_EMAIL/ZULIP_API_KEY)")
 	}
 
@@ -190,7 +187,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	hour, minute := cfg.Reminders.SendAtClock()
 	sw := &reminders.Sweeper{
 		Store: db, Interval: cfg.Reminders.Interval, Logger: g.logger.With("component", "reminders"),
-		Platforms: platforms, Liaison: liaison, OnSent: s.metrics.reminderSent,
+		Audience: aud, OnSent: s.metrics.reminderSent,
 		Schedule: bot.Schedule{
 			DaysBefore: cfg.Reminders.DaysBefore, OverdueDays: cfg.Reminders.OverdueDays,
 			EscalateAfterDays: cfg.Reminders.EscalateAfterDays, ApprovalAfterDays: cfg.Reminders.ApprovalAfterDays,

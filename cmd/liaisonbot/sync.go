@@ -38,13 +38,14 @@ var newDatatrackerClient = func(g *globals) (*datatracker.Client, error) {
 	return c, nil
 }
 
-// newSyncer is the syncer on the store, reading the configured Datatracker.
-func newSyncer(g *globals, db *storage.DB) (*dtsync.Syncer, error) {
+// newSyncer is the syncer on the store, reading the configured Datatracker;
+// the changes its statement sync brings are announced to aud.
+func newSyncer(g *globals, db *storage.DB, aud bot.Audience) (*dtsync.Syncer, error) {
 	c, err := newDatatrackerClient(g)
 	if err != nil {
 		return nil, err
 	}
-	return &dtsync.Syncer{Client: c, Store: db, Now: time.Now, Logger: g.logger}, nil
+	return &dtsync.Syncer{Client: c, Store: db, Now: time.Now, Logger: g.logger, Audience: aud}, nil
 }
 
 // directorySync is "directory sync [--dry-run]".
@@ -65,7 +66,7 @@ func directorySync(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer db.Close()
-	s, err := newSyncer(g, db)
+	s, err := newSyncer(g, db, bot.Audience{}) // the directory sync announces nothing
 	if err != nil {
 		return err
 	}
@@ -115,8 +116,7 @@ func runStatements(ctx context.Context, g *globals, args []string) error {
 	if err := loadZuliprc(g.cfg); err != nil {
 		return err
 	}
-	db.SetNoticeConfig(noticeConfig(g.cfg))
-	s, err := newSyncer(g, db)
+	s, err := newSyncer(g, db, audience(g.cfg))
 	if err != nil {
 		return err
 	}
