@@ -17,7 +17,7 @@ func TestAudience_ChangeGoesToLiaisonAndSubscribedChannelsOnDeliveringPlatforms(
 	subs := []Target{
 		{Platform: PlatformSlack, Channel: "C2"},
 		{Platform: PlatformSlack, Channel: "CLIAISON"}, // the liaison channel subscribed too: once
-		{Platform: "console", Channel: "x"},          // not a delivering platform
+		{Platform: "console", Channel: "x"},            // not a delivering platform
 		{Platform: PlatformZulip, Channel: "ops"},
 	}
 	n, ok := testAudience().Change(s, events, subs)
