@@ -37,7 +37,7 @@ func TestStatementTx_ByDatatrackerIDAndStateCommitTogether(t *testing.T) {
 	created := mustCreate(t, db, s, now)
 
 	err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
-		st := tx.(*statementTx)
+		st := tx
 		got, err := st.ByDatatrackerID(2106)
 		if err != nil {
 			return err

@@ -148,9 +148,7 @@ func TestStatementsSync(t *testing.T) {
 	db := storagetest.Open(t, storagetest.Path(env["LIAISONBOT_DB"]), storagetest.Unseeded())
 	var ref string
 	err := db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
-		s, err := tx.(interface {
-			ByDatatrackerID(int64) (*bot.Statement, error)
-		}).ByDatatrackerID(datatrackertest.Statement2200)
+		s, err := tx.ByDatatrackerID(datatrackertest.Statement2200)
 		if err == nil {
 			ref = s.Ref()
 		}
