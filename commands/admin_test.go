@@ -11,7 +11,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/console"
 	"github.com/ietf-tools/liaisonbot/commands"
-	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/dirfile"
 )
 
 func renderResp(r *bot.Response) string { return console.Render(r.Messages) }
@@ -43,7 +43,7 @@ func (h *harness) export() string {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b, err := storage.FormatDirectoryFile(d)
+	b, err := dirfile.Format(d)
 	if err != nil {
 		h.t.Fatal(err)
 	}

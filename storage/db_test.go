@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/storage/dirfile"
 )
 
 // MustOpenDB opens a fresh database file in a temporary directory, closed
@@ -126,11 +127,11 @@ func TestSeed_LoadsBundledDirectoryOnce(t *testing.T) {
 
 // cloneDir round-trips a directory through its file form: a deep copy.
 func cloneDir(d *bot.Directory) *bot.Directory {
-	buf, err := FormatDirectoryFile(d)
+	buf, err := dirfile.Format(d)
 	if err != nil {
 		panic(err)
 	}
-	c, err := ParseDirectoryFile("clone", buf)
+	c, err := dirfile.Parse("clone", buf)
 	if err != nil {
 		panic(err)
 	}
@@ -220,11 +221,11 @@ func TestDirectory_ExportImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	d := MustSeed(t, db)
-	buf, err := FormatDirectoryFile(d)
+	buf, err := dirfile.Format(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	parsed, err := ParseDirectoryFile("export.toml", buf)
+	parsed, err := dirfile.Parse("export.toml", buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestDirectory_ExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	d2, _ := other.Directory(ctx)
-	buf2, err := FormatDirectoryFile(d2)
+	buf2, err := dirfile.Format(d2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/storage/dirfile"
 )
 
 // BundledDirectoryBy is the "by" recorded for the seeding of the bundled
@@ -29,7 +30,7 @@ func (db *DB) Seed(ctx context.Context) (*bot.DirectoryDiff, error) {
 	if seeded {
 		return &bot.DirectoryDiff{}, nil
 	}
-	d, err := ParseDirectoryFile("bundled directory.toml", DefaultDirectoryFile())
+	d, err := dirfile.Parse("bundled directory.toml", dirfile.Default())
 	if err != nil {
 		return nil, bot.Internal("seed directory", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/dtsync"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/dirfile"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
@@ -87,7 +88,7 @@ func (f *fixture) dir() *bot.Directory {
 // export is the directory as its file, to compare before and after.
 func (f *fixture) export() string {
 	f.t.Helper()
-	b, err := storage.FormatDirectoryFile(f.dir())
+	b, err := dirfile.Format(f.dir())
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -8,8 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ietf-tools/liaisonbot/bot"
-
-	"github.com/ietf-tools/liaisonbot/storage"
+	"github.com/ietf-tools/liaisonbot/storage/dirfile"
 )
 
 const directoryUsage = `Usage:
@@ -47,7 +46,7 @@ func directoryExport(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	buf, err := storage.FormatDirectoryFile(d)
+	buf, err := dirfile.Format(d)
 	if err != nil {
 		return err
 	}
@@ -77,7 +76,7 @@ func directoryImport(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := storage.ParseDirectoryFile(filepath.Base(name), buf)
+	d, err := dirfile.Parse(filepath.Base(name), buf)
 	if err != nil {
 		return fmt.Errorf("nothing was changed:\n%w", err)
 	}

@@ -1,7 +1,7 @@
-package storage
+package dirfile
 
 import "flag"
 
 // update makes golden-file tests rewrite their golden files:
-// go test ./storage/ -run NAME -update
+// go test ./storage/dirfile/ -run NAME -update
 var update = flag.Bool("update", false, "rewrite golden files")

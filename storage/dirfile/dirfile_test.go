@@ -1,4 +1,4 @@
-package storage
+package dirfile
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-func dirfileDay(s string) time.Time {
+func day(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		panic(err)
@@ -24,7 +24,7 @@ func dirfileDay(s string) time.Time {
 
 func mustParseBundled(t *testing.T) *bot.Directory {
 	t.Helper()
-	d, err := ParseDirectoryFile("directory.toml", DefaultDirectoryFile())
+	d, err := Parse("directory.toml", Default())
 	if err != nil {
 		t.Fatalf("bundled directory: %v", err)
 	}
@@ -72,13 +72,13 @@ func TestDirectoryFile_BundledFacts(t *testing.T) {
 		t.Fatalf("3GPP managers = %+v", g.Managers)
 	}
 	m := g.Managers[0]
-	if !strings.HasPrefix(m.Source, "https://www.ietf.org/about/liaisons/") || !m.AsOf.Equal(dirfileDay("2021-01-01")) {
+	if !strings.HasPrefix(m.Source, "https://www.ietf.org/about/liaisons/") || !m.AsOf.Equal(day("2021-01-01")) {
 		t.Errorf("3GPP manager provenance = %q %v", m.Source, m.AsOf)
 	}
 	if g.Relationship != bot.RelFormal || g.Reference != "RFC 3113" || g.DatatrackerID != 56 {
 		t.Errorf("3GPP = %s %q %d", g.Relationship, g.Reference, g.DatatrackerID)
 	}
-	if !dirfileAnyContains(g.Notes, "CT chair") {
+	if !anyContains(g.Notes, "CT chair") {
 		t.Errorf("3GPP notes do not say its liaison manager is the CT chair: %q", g.Notes)
 	}
 
@@ -97,14 +97,14 @@ func TestDirectoryFile_BundledFacts(t *testing.T) {
 	}
 	u := mustOrg(t, d, "Unicode")
 	if len(u.Managers) != 1 || u.Managers[0].Name != "Patrik Fältström" || u.Managers[0].Email != "paf@netnod.se" ||
-		!u.Managers[0].AsOf.Equal(dirfileDay("2026-03-27")) || !strings.HasPrefix(u.Managers[0].Source, "https://wiki.ietf.org/group/iab/") {
+		!u.Managers[0].AsOf.Equal(day("2026-03-27")) || !strings.HasPrefix(u.Managers[0].Source, "https://wiki.ietf.org/group/iab/") {
 		t.Errorf("Unicode managers = %+v", u.Managers)
 	}
 	if r := mustOrg(t, d, "ICANN RZERC"); len(r.Managers) != 0 || len(r.Notes) == 0 {
 		t.Errorf("ICANN RZERC = managers %+v notes %q", r.Managers, r.Notes)
 	}
 	cl := mustOrg(t, d, "CableLabs")
-	if len(cl.Contacts) == 0 || cl.Contacts[0].Name != "Greg White" || !cl.Contacts[0].AsOf.Equal(dirfileDay("2026-03-27")) {
+	if len(cl.Contacts) == 0 || cl.Contacts[0].Name != "Greg White" || !cl.Contacts[0].AsOf.Equal(day("2026-03-27")) {
 		t.Errorf("CableLabs contacts = %+v", cl.Contacts)
 	}
 	// A 2015 Datatracker contact keeps its own, older provenance.
@@ -113,7 +113,7 @@ func TestDirectoryFile_BundledFacts(t *testing.T) {
 	}
 }
 
-func dirfileAnyContains(list []string, s string) bool {
+func anyContains(list []string, s string) bool {
 	for _, x := range list {
 		if strings.Contains(x, s) {
 			return true
@@ -201,7 +201,7 @@ func TestDirectoryFile_BundledAnswersCommonNames(t *testing.T) {
 // fresh database differs from it only by what was changed.
 func TestDirectoryFile_BundledIsCanonical(t *testing.T) {
 	d := mustParseBundled(t)
-	out, err := FormatDirectoryFile(d)
+	out, err := Format(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,13 +211,13 @@ func TestDirectoryFile_BundledIsCanonical(t *testing.T) {
 		}
 		return
 	}
-	if !bytes.Equal(out, DefaultDirectoryFile()) {
-		t.Errorf("directory.toml is not in the exporter's form; run go test ./storage/ -run BundledIsCanonical -update\n%s",
-			dirfileFirstDiff(DefaultDirectoryFile(), out))
+	if !bytes.Equal(out, Default()) {
+		t.Errorf("directory.toml is not in the exporter's form; run go test ./storage/dirfile/ -run BundledIsCanonical -update\n%s",
+			firstDiff(Default(), out))
 	}
 }
 
-func dirfileFirstDiff(a, b []byte) string {
+func firstDiff(a, b []byte) string {
 	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
 	for i := 0; i < len(al) || i < len(bl); i++ {
 		var x, y string
@@ -236,37 +236,37 @@ func dirfileFirstDiff(a, b []byte) string {
 
 func TestDirectoryFile_RoundTrip(t *testing.T) {
 	d := mustParseBundled(t)
-	out, err := FormatDirectoryFile(d)
+	out, err := Format(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d2, err := ParseDirectoryFile("export.toml", out)
+	d2, err := Parse("export.toml", out)
 	if err != nil {
 		t.Fatalf("parse the export: %v", err)
 	}
 	if !reflect.DeepEqual(d, d2) {
 		t.Errorf("parse → format → parse changed the directory")
 	}
-	out2, err := FormatDirectoryFile(d2)
+	out2, err := Format(d2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(out, out2) {
-		t.Errorf("export → parse → export is not byte-identical:\n%s", dirfileFirstDiff(out, out2))
+		t.Errorf("export → parse → export is not byte-identical:\n%s", firstDiff(out, out2))
 	}
 }
 
-// dirfileSmall is a small directory that uses every feature of the format.
-func dirfileSmall() *bot.Directory {
-	table := bot.Provenance{Source: "https://www.ietf.org/about/liaisons/", AsOf: dirfileDay("2021-01-01")}
+// smallDirectory is a small directory that uses every feature of the format.
+func smallDirectory() *bot.Directory {
+	table := bot.Provenance{Source: "https://www.ietf.org/about/liaisons/", AsOf: day("2021-01-01")}
 	return &bot.Directory{
 		StatementsEmail: "statements@ietf.org",
 		ManagersEmail:   "liaison-managers@iab.org",
 		Coordinators: bot.Coordinators{
 			Email:      "liaison-coordination@iab.org",
-			Provenance: bot.Provenance{Source: "https://www.ietf.org/about/liaisons/", AsOf: dirfileDay("2026-03-27")},
+			Provenance: bot.Provenance{Source: "https://www.ietf.org/about/liaisons/", AsOf: day("2026-03-27")},
 			People: []bot.Person{
-				{Name: "Suresh Krishnan", Provenance: bot.Provenance{Source: "https://www.ietf.org/about/liaisons/", AsOf: dirfileDay("2026-03-27")}},
+				{Name: "Suresh Krishnan", Provenance: bot.Provenance{Source: "https://www.ietf.org/about/liaisons/", AsOf: day("2026-03-27")}},
 				{Name: "Jane Doe", Email: "jane@example.org", Title: "coordinator",
 					Provenance: bot.Provenance{Source: "admin", AsOf: time.Date(2026, 4, 1, 9, 30, 0, 0, time.UTC), By: "slack:U123"}},
 			},
@@ -284,7 +284,7 @@ func dirfileSmall() *bot.Directory {
 				Provenance: table,
 				Managers:   []bot.Person{{Name: "Gonzalo Camarillo", Provenance: table}},
 				Contacts: []bot.Person{
-					{Email: "3GPPLiaison@etsi.org", Provenance: bot.Provenance{Source: "Datatracker 2015", AsOf: dirfileDay("2015-01-01")}},
+					{Email: "3GPPLiaison@etsi.org", Provenance: bot.Provenance{Source: "Datatracker 2015", AsOf: day("2015-01-01")}},
 					{Name: "Nobody Known", Title: "CT chair", Provenance: bot.Provenance{Source: "", AsOf: time.Time{}, By: ""}},
 				},
 				Approvers: []bot.Person{{Name: "Ann Approver", Email: "ann@example.org", Provenance: bot.Provenance{
@@ -308,9 +308,9 @@ func dirfileSmall() *bot.Directory {
 	}
 }
 
-func TestFormatDirectoryFile_Golden(t *testing.T) {
-	golden := filepath.Join("testdata", "dirfile", "small.golden.toml")
-	out, err := FormatDirectoryFile(dirfileSmall())
+func TestFormat_Golden(t *testing.T) {
+	golden := filepath.Join("testdata", "small.golden.toml")
+	out, err := Format(smallDirectory())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,24 +324,24 @@ func TestFormatDirectoryFile_Golden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(out, want) {
-		t.Errorf("FormatDirectoryFile differs from %s (go test -update rewrites it):\n%s", golden, dirfileFirstDiff(want, out))
+		t.Errorf("Format differs from %s (go test -update rewrites it):\n%s", golden, firstDiff(want, out))
 	}
-	d, err := ParseDirectoryFile("small.golden.toml", want)
+	d, err := Parse("small.golden.toml", want)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(d, dirfileSmall()) {
+	if !reflect.DeepEqual(d, smallDirectory()) {
 		t.Errorf("parsing the golden file does not give back the directory")
 		for i := range d.Orgs {
-			if i < len(dirfileSmall().Orgs) && !reflect.DeepEqual(d.Orgs[i], dirfileSmall().Orgs[i]) {
-				t.Errorf("organization %d:\n got %+v\nwant %+v", i, d.Orgs[i], dirfileSmall().Orgs[i])
+			if i < len(smallDirectory().Orgs) && !reflect.DeepEqual(d.Orgs[i], smallDirectory().Orgs[i]) {
+				t.Errorf("organization %d:\n got %+v\nwant %+v", i, d.Orgs[i], smallDirectory().Orgs[i])
 			}
 		}
 	}
 }
 
-func TestFormatDirectoryFile_OmitsInheritedProvenance(t *testing.T) {
-	out, err := FormatDirectoryFile(dirfileSmall())
+func TestFormat_OmitsInheritedProvenance(t *testing.T) {
+	out, err := Format(smallDirectory())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,30 +364,30 @@ func TestFormatDirectoryFile_OmitsInheritedProvenance(t *testing.T) {
 	}
 }
 
-func TestFormatDirectoryFile_Rejects(t *testing.T) {
-	if _, err := FormatDirectoryFile(nil); err == nil {
+func TestFormat_Rejects(t *testing.T) {
+	if _, err := Format(nil); err == nil {
 		t.Error("nil directory: no error")
 	}
-	d := dirfileSmall()
+	d := smallDirectory()
 	d.Orgs[0].Name = "bad \xff name"
-	if _, err := FormatDirectoryFile(d); err == nil || !strings.Contains(err.Error(), "UTF-8") {
+	if _, err := Format(d); err == nil || !strings.Contains(err.Error(), "UTF-8") {
 		t.Errorf("non-UTF-8 name: %v", err)
 	}
-	d = dirfileSmall()
+	d = smallDirectory()
 	d.Orgs = append(d.Orgs, nil)
-	if _, err := FormatDirectoryFile(d); err == nil {
+	if _, err := Format(d); err == nil {
 		t.Error("nil organization: no error")
 	}
 }
 
-func TestFormatDirectoryFile_KeepsOrderAndIgnoresIDs(t *testing.T) {
-	d := dirfileSmall()
+func TestFormat_KeepsOrderAndIgnoresIDs(t *testing.T) {
+	d := smallDirectory()
 	d.Orgs[0], d.Orgs[4] = d.Orgs[4], d.Orgs[0]
 	d.Orgs[0].ID = 919191
 	d.Orgs[3].Managers[0].ID = 929292
 	d.Orgs[3].Managers[0].Chat = []bot.ChatIdentity{{Platform: "chatplatform", UserID: "UCHATID77"}}
 	d.Version = 424242
-	out, err := FormatDirectoryFile(d)
+	out, err := Format(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +399,7 @@ func TestFormatDirectoryFile_KeepsOrderAndIgnoresIDs(t *testing.T) {
 			t.Errorf("export contains %q (ids and chat identities are not part of the file)", s)
 		}
 	}
-	got, err := ParseDirectoryFile("x.toml", out)
+	got, err := Parse("x.toml", out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,7 +408,7 @@ func TestFormatDirectoryFile_KeepsOrderAndIgnoresIDs(t *testing.T) {
 	}
 }
 
-func TestParseDirectoryFile_BadFiles(t *testing.T) {
+func TestParse_BadFiles(t *testing.T) {
 	for _, tc := range []struct {
 		file string
 		want []string // each must appear in the error
@@ -428,11 +428,11 @@ func TestParseDirectoryFile_BadFiles(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("testdata", "dirfile", tc.file))
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := ParseDirectoryFile(tc.file, data)
+			d, err := Parse(tc.file, data)
 			if err == nil {
 				t.Fatalf("no error; got %d organizations", len(d.Orgs))
 			}
@@ -452,11 +452,11 @@ func TestParseDirectoryFile_BadFiles(t *testing.T) {
 	}
 }
 
-func dirfileMinimal(orgs string) []byte {
+func minimalFile(orgs string) []byte {
 	return []byte("format = 1\n[coordinators]\nemail = \"liaison-coordination@iab.org\"\n" + orgs)
 }
 
-func TestParseDirectoryFile_Problems(t *testing.T) {
+func TestParse_Problems(t *testing.T) {
 	for _, tc := range []struct {
 		name, orgs string
 		want       []string
@@ -497,7 +497,7 @@ func TestParseDirectoryFile_Problems(t *testing.T) {
 			[]string{`line 14: organization[1] "Y": manager[0].name: "B" has the address A@example.org, which organization[0] "X": manager[0] gives to "A"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseDirectoryFile("d.toml", dirfileMinimal(tc.orgs))
+			_, err := Parse("d.toml", minimalFile(tc.orgs))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -510,8 +510,8 @@ func TestParseDirectoryFile_Problems(t *testing.T) {
 	}
 }
 
-func TestParseDirectoryFile_TopLevelAddresses(t *testing.T) {
-	_, err := ParseDirectoryFile("d.toml", []byte("format = 1\nstatements_email = \"nope\"\nmanagers_email = \"\"\n[coordinators]\nemail = \"a@b.org\"\n"))
+func TestParse_TopLevelAddresses(t *testing.T) {
+	_, err := Parse("d.toml", []byte("format = 1\nstatements_email = \"nope\"\nmanagers_email = \"\"\n[coordinators]\nemail = \"a@b.org\"\n"))
 	for _, w := range []string{`d.toml: line 2: statements_email: "nope" is not a valid email address`, "d.toml: line 3: managers_email: missing email address"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("error\n%v\nlacks %q", err, w)
@@ -519,8 +519,8 @@ func TestParseDirectoryFile_TopLevelAddresses(t *testing.T) {
 	}
 }
 
-func TestParseDirectoryFile_MissingEverything(t *testing.T) {
-	_, err := ParseDirectoryFile("empty.toml", nil)
+func TestParse_MissingEverything(t *testing.T) {
+	_, err := Parse("empty.toml", nil)
 	if err == nil {
 		t.Fatal("an empty file parsed")
 	}
@@ -531,12 +531,12 @@ func TestParseDirectoryFile_MissingEverything(t *testing.T) {
 	}
 }
 
-func TestParseDirectoryFile_ReportsAllProblemsUpToALimit(t *testing.T) {
+func TestParse_ReportsAllProblemsUpToALimit(t *testing.T) {
 	var b strings.Builder
 	for i := 0; i < 25; i++ {
 		fmt.Fprintf(&b, "[[organization]]\nacronym = \"O%d\"\nrelationship = \"bad\"\n", i)
 	}
-	_, err := ParseDirectoryFile("many.toml", dirfileMinimal(b.String()))
+	_, err := Parse("many.toml", minimalFile(b.String()))
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -548,15 +548,15 @@ func TestParseDirectoryFile_ReportsAllProblemsUpToALimit(t *testing.T) {
 	if !strings.Contains(lines[0], `"O0"`) || !strings.Contains(lines[19], `"O19"`) {
 		t.Errorf("problems out of order:\n%v", err)
 	}
-	_, err = ParseDirectoryFile("two.toml", dirfileMinimal("[[organization]]\nrelationship = \"bad\"\nfoo = 1\n"))
+	_, err = Parse("two.toml", minimalFile("[[organization]]\nrelationship = \"bad\"\nfoo = 1\n"))
 	if err == nil || strings.Count(err.Error(), "\n") != 2 {
 		t.Errorf("want three problems (acronym, relationship, foo), got\n%v", err)
 	}
 }
 
-func TestParseDirectoryFile_TooLarge(t *testing.T) {
-	data := append(dirfileMinimal(""), bytes.Repeat([]byte("# padding\n"), (10<<20)/10+1)...)
-	_, err := ParseDirectoryFile("big.toml", data)
+func TestParse_TooLarge(t *testing.T) {
+	data := append(minimalFile(""), bytes.Repeat([]byte("# padding\n"), (10<<20)/10+1)...)
+	_, err := Parse("big.toml", data)
 	if err == nil || !strings.Contains(err.Error(), "big.toml: the file is") || !strings.Contains(err.Error(), "10 MiB") {
 		t.Errorf("err = %v", err)
 	}
@@ -565,8 +565,8 @@ func TestParseDirectoryFile_TooLarge(t *testing.T) {
 	}
 }
 
-func TestParseDirectoryFile_InheritsProvenanceAndDefaults(t *testing.T) {
-	d, err := ParseDirectoryFile("d.toml", dirfileMinimal(`
+func TestParse_InheritsProvenanceAndDefaults(t *testing.T) {
+	d, err := Parse("d.toml", minimalFile(`
 [[organization]]
 acronym = " X "
 relationship = "Formal"
@@ -601,7 +601,7 @@ by = "admin"
 	if o.Acronym != "X" || o.Relationship != bot.RelFormal {
 		t.Errorf("acronym %q relationship %q: values are trimmed and relationships lower-cased", o.Acronym, o.Relationship)
 	}
-	want := bot.Provenance{Source: "src", AsOf: dirfileDay("2020-02-03"), By: "admin"}
+	want := bot.Provenance{Source: "src", AsOf: day("2020-02-03"), By: "admin"}
 	if o.Managers[0].Provenance != want {
 		t.Errorf("inherited provenance = %+v, want %+v", o.Managers[0].Provenance, want)
 	}
@@ -619,22 +619,22 @@ by = "admin"
 	}
 }
 
-func TestParseDirectoryFile_AcceptsBOMAndQuotedDates(t *testing.T) {
-	data := append([]byte("\xef\xbb\xbf"), dirfileMinimal("as_of = \"2026-03-27\"\n")...)
-	d, err := ParseDirectoryFile("bom.toml", data)
+func TestParse_AcceptsBOMAndQuotedDates(t *testing.T) {
+	data := append([]byte("\xef\xbb\xbf"), minimalFile("as_of = \"2026-03-27\"\n")...)
+	d, err := Parse("bom.toml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.Coordinators.AsOf.Equal(dirfileDay("2026-03-27")) {
+	if !d.Coordinators.AsOf.Equal(day("2026-03-27")) {
 		t.Errorf("as_of = %v", d.Coordinators.AsOf)
 	}
 }
 
-func TestDefaultDirectoryFile_ReturnsACopy(t *testing.T) {
-	a := DefaultDirectoryFile()
+func TestDefault_ReturnsACopy(t *testing.T) {
+	a := Default()
 	a[0] ^= 0xff
-	if b := DefaultDirectoryFile(); b[0] == a[0] {
-		t.Error("DefaultDirectoryFile returned the embedded bytes themselves")
+	if b := Default(); b[0] == a[0] {
+		t.Error("Default returned the embedded bytes themselves")
 	}
 }
 
@@ -668,7 +668,7 @@ aliases = ["a", "b]", 'c']
 [organization.extra]
 key = 1
 `
-	l := dirfileScan(text)
+	l := scanLines(text)
 	for path, want := range map[string]int{
 		"format":                           1,
 		"coordinators":                     2,
@@ -698,37 +698,59 @@ key = 1
 }
 
 func FuzzParseDirectoryFile(f *testing.F) {
-	f.Add(DefaultDirectoryFile())
-	files, _ := filepath.Glob(filepath.Join("testdata", "dirfile", "*.toml"))
+	f.Add(Default())
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.toml"))
 	for _, name := range files {
 		if data, err := os.ReadFile(name); err == nil {
 			f.Add(data)
 		}
 	}
-	f.Add(dirfileMinimal("[[organization]]\nacronym = \"X\"\nrelationship = \"none\"\nas_of = 2026-01-01T10:00:00-05:00\n"))
+	f.Add(minimalFile("[[organization]]\nacronym = \"X\"\nrelationship = \"none\"\nas_of = 2026-01-01T10:00:00-05:00\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dirfileScan(string(data)) // never panics
-		d, err := ParseDirectoryFile("fuzz.toml", data)
+		scanLines(string(data)) // never panics
+		d, err := Parse("fuzz.toml", data)
 		if err != nil {
 			if bot.ErrorCode(err) != bot.EINVALID || !strings.HasPrefix(err.Error(), "fuzz.toml: ") {
 				t.Fatalf("error %q (code %s)", err, bot.ErrorCode(err))
 			}
 			return
 		}
-		out, err := FormatDirectoryFile(d)
+		out, err := Format(d)
 		if err != nil {
 			t.Fatalf("format a parsed directory: %v", err)
 		}
-		d2, err := ParseDirectoryFile("export.toml", out)
+		d2, err := Parse("export.toml", out)
 		if err != nil {
 			t.Fatalf("parse the export: %v\n%s", err, out)
 		}
 		if !reflect.DeepEqual(d, d2) {
 			t.Fatalf("parse → format → parse changed the directory:\n%s", out)
 		}
-		out2, err := FormatDirectoryFile(d2)
+		out2, err := Format(d2)
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("export not stable: %v", err)
 		}
 	})
+}
+
+// A directory file's names lose their bidi controls and zero-width
+// characters before they are checked (the store cleans whatever else hands
+// it a directory: storage's TestDirectory_InvisibleCharactersRemoved).
+func TestParse_InvisibleCharactersRemoved(t *testing.T) {
+	file := minimalFile("[[organization]]\nacronym = \"BBF\u200b\"\nname = \"Broadband\u202e Forum\"\nrelationship = \"formal\"\n" +
+		"aliases = [\"DSL\u2060 Forum\"]\n" +
+		"[[organization.manager]]\nname = \"David\u200d Sinicrope\"\nemail = \"bbf-liaison\u200b@ietf.org\"\n")
+	d, err := Parse("d.toml", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := d.OrgByAcronym("BBF")
+	if o == nil || o.Name != "Broadband Forum" || o.Aliases[0] != "DSL Forum" || o.Managers[0].Name != "David Sinicrope" || o.Managers[0].Email != "bbf-liaison@ietf.org" {
+		t.Fatalf("parsed: %+v", o)
+	}
+	// A name of nothing but invisible characters is no name.
+	_, err = Parse("d.toml", minimalFile("[[organization]]\nacronym = \"X\"\nrelationship = \"none\"\n[[organization.contact]]\nname = \"\u200b\u202e\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "a person needs a name or an email address") {
+		t.Fatalf("invisible-only name: %v", err)
+	}
 }
