@@ -13,6 +13,37 @@ type DirectoryDiff struct {
 	Added   []string
 	Changed []string
 	Removed []string
+	// Lines are all of them in order (additions and changes in the new
+	// directory's order, then the coordinators' and the addresses'
+	// changes, then removals), each with the organization it is about:
+	// what the directory's history records.
+	Lines []DiffLine
+}
+
+// DiffLine is one line of a directory diff.
+type DiffLine struct {
+	Kind string        // "added", "changed" or "removed"
+	Org  *Organization // the organization (of the new directory, or the removed one); nil for the coordinators and the addresses
+	Text string
+}
+
+// The kinds of diff line.
+const (
+	DiffAdded   = "added"
+	DiffChanged = "changed"
+	DiffRemoved = "removed"
+)
+
+func (d *DirectoryDiff) add(kind string, org *Organization, text string) {
+	d.Lines = append(d.Lines, DiffLine{Kind: kind, Org: org, Text: text})
+	switch kind {
+	case DiffAdded:
+		d.Added = append(d.Added, text)
+	case DiffRemoved:
+		d.Removed = append(d.Removed, text)
+	default:
+		d.Changed = append(d.Changed, text)
+	}
 }
 
 // Empty reports whether nothing changed.
@@ -48,36 +79,68 @@ func OrgKey(o *Organization) string {
 	return "acr:" + NormalizeKey(o.Acronym)
 }
 
-// DiffDirectories compares two directories, matching organizations by
-// OrgKey (falling back to the acronym, so that an entry that gains a
-// Datatracker id is a change, not a removal and an addition).
-func DiffDirectories(old, cur *Directory) *DirectoryDiff {
+// DiffDirectories compares two directories, every difference included.
+// Organizations are matched by their store id when both have one (an
+// entry edited in the store keeps its id, also when renamed: a change, not
+// a removal and an addition), then by OrgKey, then by acronym (an entry
+// that gains a Datatracker id is a change too). Ids are the store's: the
+// two directories are two states of one store, or one of them is a
+// file's, which has none.
+func DiffDirectories(old, cur *Directory) *DirectoryDiff { return diffDirectories(old, cur, false) }
+
+// DiffFacts is DiffDirectories without the differences of provenance
+// alone: a fact confirmed again, by the same or another source, at a later
+// date, is no change of fact. The Datatracker sync and the admins' edits
+// record these.
+func DiffFacts(old, cur *Directory) *DirectoryDiff { return diffDirectories(old, cur, true) }
+
+func diffDirectories(old, cur *Directory, factsOnly bool) *DirectoryDiff {
 	d := &DirectoryDiff{}
+	oldByID := map[int64]*Organization{}
 	oldByKey := map[string]*Organization{}
 	oldByAcr := map[string]*Organization{}
 	for _, o := range old.Orgs {
+		if o.ID != 0 {
+			oldByID[o.ID] = o
+		}
 		oldByKey[OrgKey(o)] = o
 		oldByAcr[NormalizeKey(o.Acronym)] = o
 	}
 	matched := map[*Organization]bool{}
 	for _, n := range cur.Orgs {
-		o := oldByKey[OrgKey(n)]
+		var o *Organization
+		if n.ID != 0 {
+			o = oldByID[n.ID]
+		}
+		if o == nil || matched[o] {
+			o = oldByKey[OrgKey(n)]
+		}
 		if o == nil || matched[o] {
 			o = oldByAcr[NormalizeKey(n.Acronym)]
 		}
 		if o == nil || matched[o] {
-			d.Added = append(d.Added, describeOrg(n))
+			d.add(DiffAdded, n, describeOrg(n))
 			continue
 		}
 		matched[o] = true
-		d.Changed = append(d.Changed, DiffOrg(o, n)...)
+		same := n
+		if factsOnly {
+			c := *n
+			c.Provenance = o.Provenance
+			same = &c
+		}
+		for _, l := range DiffOrg(o, same) {
+			d.add(DiffChanged, n, l)
+		}
+	}
+	for _, l := range diffCoordinators(old, cur) {
+		d.add(DiffChanged, nil, l)
 	}
 	for _, o := range old.Orgs {
 		if !matched[o] {
-			d.Removed = append(d.Removed, describeOrg(o))
+			d.add(DiffRemoved, o, describeOrg(o))
 		}
 	}
-	d.Changed = append(d.Changed, diffCoordinators(old, cur)...)
 	return d
 }
 

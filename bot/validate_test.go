@@ -113,3 +113,38 @@ func TestCheckKey_NamesAcronymsAndAliasesAreOneNamespace(t *testing.T) {
 		}
 	}
 }
+
+func TestDiff_FactsLeaveOutProvenanceAndStoreIdsFollowRenames(t *testing.T) {
+	old := validDirectory()
+	for i, o := range old.Orgs {
+		o.ID = int64(i + 1)
+	}
+	cur := validDirectory()
+	for i, o := range cur.Orgs {
+		o.ID = int64(i + 1)
+	}
+	cur.Orgs[0].Provenance = Provenance{Source: "Datatracker"} // confirmed again
+	cur.Orgs[2].Acronym = "W3C-X"                              // renamed, no Datatracker id: found by its id
+	all, facts := DiffDirectories(old, cur), DiffFacts(old, cur)
+	if len(all.Added)+len(all.Removed) != 0 || len(facts.Added)+len(facts.Removed) != 0 {
+		t.Fatalf("a rename became an addition and a removal: %s", all)
+	}
+	if got := strings.Join(facts.Changed, "\n"); got != `W3C-X: acronym "W3C" → "W3C-X"` {
+		t.Errorf("facts: %q", got)
+	}
+	if !strings.Contains(strings.Join(all.Changed, "\n"), `ITU-T: source "" → "Datatracker"`) {
+		t.Errorf("every difference: %q", all.Changed)
+	}
+	for _, l := range facts.Lines {
+		if l.Org != cur.Orgs[2] || l.Kind != DiffChanged {
+			t.Errorf("line %+v is not about the renamed organization", l)
+		}
+	}
+	// A file's directory has no ids: matched by acronym.
+	file := validDirectory()
+	file.Orgs = file.Orgs[1:]
+	d := DiffDirectories(old, file)
+	if len(d.Removed) != 1 || d.Lines[len(d.Lines)-1].Org != old.Orgs[0] || d.Lines[len(d.Lines)-1].Kind != DiffRemoved {
+		t.Errorf("removal: %+v", d.Lines)
+	}
+}

@@ -197,6 +197,23 @@ func (t *statementTx) Statement(id int64) (*bot.Statement, error) {
 	return getStatement(t.ctx, t.tx, id)
 }
 
+// ByDatatrackerID reads, inside the transaction, the statement synced from
+// the Datatracker's liaison statement id, or fails with ENOTFOUND.
+func (t *statementTx) ByDatatrackerID(id int64) (*bot.Statement, error) {
+	var r statementRow
+	err := t.tx.GetContext(t.ctx, &r, `SELECT `+statementColumns+` FROM statements WHERE datatracker_id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, bot.Errorf(bot.ENOTFOUND, "No statement here comes from the Datatracker's liaison statement %d.", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.statement()
+}
+
+// Events reads a statement's history inside the transaction, oldest first.
+func (t *statementTx) Events(id int64) ([]bot.Event, error) { return getEvents(t.ctx, t.tx, id) }
+
 func (t *statementTx) Create(s *bot.Statement, key string, events ...bot.Event) (int64, error) {
 	if key != "" {
 		var id int64

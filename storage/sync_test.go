@@ -251,3 +251,41 @@ func TestDirectoryHistory_FindsImportedChangesByName(t *testing.T) {
 		t.Errorf("history %+v, %v", h, err)
 	}
 }
+
+// An import and an edit are written the same way: an import's history
+// lines carry the organization's id too, so that the history of an
+// organization renamed since finds what the import did to it.
+func TestReplaceDirectory_HistoryFollowsTheOrganizationLikeAnEdit(t *testing.T) {
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	ctx := context.Background()
+	next := cloneDir(d)
+	next.Orgs = append(next.Orgs, &bot.Organization{Acronym: "ACME", Name: "Acme Standards", Relationship: bot.RelNone,
+		Provenance: bot.Provenance{Source: "acme.toml"}})
+	if _, err := db.ReplaceDirectory(ctx, next, "import of acme.toml"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "Pat", Edit: func(d *bot.Directory) (*bot.Directory, error) {
+		d.OrgByAcronym("ACME").Acronym = "ACME-SO"
+		return d, nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := db.Directory(ctx)
+	o := cur.OrgByAcronym("ACME-SO")
+	h, _, err := db.DirectoryHistory(ctx, o.ID, nil, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, c := range h {
+		lines = append(lines, c.By+" | "+c.Org+" | "+c.Change)
+	}
+	want := []string{
+		`Pat | ACME-SO | ACME-SO: acronym "ACME" → "ACME-SO"`,
+		`import of acme.toml | ACME | added: Acme Standards (ACME)`,
+	}
+	if !reflect.DeepEqual(lines, want) {
+		t.Errorf("history of ACME-SO by id:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
