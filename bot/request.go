@@ -17,7 +17,8 @@ type Actor struct {
 	Email    string // the email the platform vouches for, if any (adapters leave out the rest)
 	// Person is the directory person the chat user is tied to, if any.
 	Person *Person
-	// Admin is true for users listed in LIAISONBOT_ADMINS.
+	// Admin is true for users listed in LIAISONBOT_ADMINS, and for whom
+	// the adapter vouches as one (the console's local user).
 	Admin bool
 }
 
@@ -51,6 +52,16 @@ type Channel struct {
 	Name  string // channel name, for Zulip streams
 	Topic string // Zulip topic, or the Slack thread timestamp
 	DM    bool   // a direct conversation with the bot
+	// Key is the channel as notices address it (a Target's Channel):
+	// Slack's channel id, Zulip's stream name; "" outside a channel.
+	Key string
+}
+
+// UserRef is a chat user a command names.
+type UserRef struct {
+	Platform string
+	ID       string // the platform's user id
+	Name     string // the display name, when the mention carries one
 }
 
 // Request is one command from a user.
@@ -67,6 +78,11 @@ type Request struct {
 	// Submit carries a filled-in form (a modal's values) instead of a
 	// command line.
 	Submit *FormSubmission
+	// ParseUser reads a user as the platform writes one in a command's
+	// words (Slack's <@U123>, Zulip's @**Name|42**, a bare user id): the
+	// adapter's syntax, which commands do not know. Nil where the platform
+	// has none (the console): a user is written as their id.
+	ParseUser func(s string) (UserRef, error)
 }
 
 // FormSubmission is a statement form filled in on a platform that has

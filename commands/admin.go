@@ -251,16 +251,13 @@ func quoteAll(words []string) []string {
 	return out
 }
 
-// emailArg reads an email address as people and platforms write it:
-// "jane@example.org", "<jane@example.org>", "mailto:jane@example.org" or
-// Slack's "<mailto:jane@example.org|jane@example.org>".
+// emailArg reads an email address as people write it:
+// "jane@example.org", "<jane@example.org>" or "mailto:jane@example.org"
+// (the Slack adapter turns Slack's <mailto:…|…> links into addresses).
 func emailArg(s string) string {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
 		s = s[1 : len(s)-1]
-		if i := strings.IndexByte(s, '|'); i >= 0 {
-			s = s[:i]
-		}
 	}
 	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {
 		s = s[7:]

@@ -40,7 +40,7 @@ func runLink(ctx context.Context, c *Call) (*bot.Response, error) {
 	if platform == "" {
 		platform = c.Platform
 	}
-	u, err := ParseUser(platform, who)
+	u, err := ParseUser(c.Request, who)
 	if err != nil {
 		return nil, err
 	}
@@ -104,28 +104,19 @@ func rolesOf(d *bot.Directory, email string) string {
 
 // ChatUserRef is a chat user as a command names them.
 type ChatUserRef struct {
-	Me       bool   // "me": whoever runs the command
-	Platform string // "slack", "zulip", "console"
-	ID       string // the platform's user id
-	Name     string // the display name, when the mention carries one
+	Me bool // "me": whoever runs the command
+	bot.UserRef
 }
 
-var (
-	// Slack: <@U123> or, in slash-command text, <@U123|name>.
-	slackMention = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$`)
-	slackID      = regexp.MustCompile(`^@?([UW][A-Z0-9]{2,})$`)
-	// Zulip: @**Full Name|42**, or the silent @_**Full Name|42**.
-	zulipMention = regexp.MustCompile(`^@_?\*\*(.*?)(?:\|(\d+))?\*\*$`)
-	numericID    = regexp.MustCompile(`^\d+$`)
-	platformID   = regexp.MustCompile(`^(slack|zulip|console):(\S+)$`)
-)
+// platformID is the way to name a user of any platform: platform:id.
+var platformID = regexp.MustCompile(`^(slack|zulip|console):(\S+)$`)
 
-// ParseUser reads how a user is written on the platform: "me"; a Slack
-// mention (<@U123>, or <@U123|name> as slash commands send it) or id
-// (U123); a Zulip mention with its id (@**Name|42**, @_**Name|42**) or id
-// (42); on the console, the user id itself (an email address, or "local");
-// on any platform, platform:id.
-func ParseUser(platform, s string) (ChatUserRef, error) {
+// ParseUser reads a user as a command names them: "me"; platform:id on any
+// platform (slack:U123, zulip:42); else as the platform writes users (its
+// adapter's req.ParseUser: a mention, an id), and where it has no syntax
+// of its own (the console), the user id itself (an email address, or
+// "local").
+func ParseUser(req *bot.Request, s string) (ChatUserRef, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
@@ -134,31 +125,14 @@ func ParseUser(platform, s string) (ChatUserRef, error) {
 		return ChatUserRef{Me: true}, nil
 	}
 	if m := platformID.FindStringSubmatch(s); m != nil {
-		return ChatUserRef{Platform: m[1], ID: m[2]}, nil
+		return ChatUserRef{UserRef: bot.UserRef{Platform: m[1], ID: m[2]}}, nil
 	}
-	switch platform {
-	case bot.PlatformSlack:
-		if m := slackMention.FindStringSubmatch(s); m != nil {
-			return ChatUserRef{Platform: platform, ID: m[1], Name: strings.TrimSpace(m[2])}, nil
-		}
-		if m := slackID.FindStringSubmatch(s); m != nil {
-			return ChatUserRef{Platform: platform, ID: m[1]}, nil
-		}
-		return ChatUserRef{}, bot.Errorf(bot.EINVALID, "“%s” is not a Slack user: mention them (@name) and pick them from the list.", echo(s))
-	case bot.PlatformZulip:
-		if m := zulipMention.FindStringSubmatch(s); m != nil {
-			if m[2] == "" {
-				return ChatUserRef{}, bot.Errorf(bot.EINVALID, "That mention of %s carries no user id: pick them from the mention list, so that it reads @**%s|<id>**, or write zulip:<id>.", m[1], m[1])
-			}
-			return ChatUserRef{Platform: platform, ID: m[2], Name: strings.TrimSpace(m[1])}, nil
-		}
-		if numericID.MatchString(s) {
-			return ChatUserRef{Platform: platform, ID: s}, nil
-		}
-		return ChatUserRef{}, bot.Errorf(bot.EINVALID, "“%s” is not a Zulip user: mention them (@**Name**, picked from the list) or write zulip:<id>.", echo(s))
+	if req.ParseUser != nil {
+		u, err := req.ParseUser(s)
+		return ChatUserRef{UserRef: u}, err
 	}
 	if strings.ContainsAny(s, " \t\n") {
 		return ChatUserRef{}, bot.Errorf(bot.EINVALID, "“%s” is not a user id.", echo(s))
 	}
-	return ChatUserRef{Platform: platform, ID: strings.TrimPrefix(s, "@")}, nil
+	return ChatUserRef{UserRef: bot.UserRef{Platform: req.Platform, ID: strings.TrimPrefix(s, "@")}}, nil
 }

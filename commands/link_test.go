@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/slack"
+	"github.com/ietf-tools/liaisonbot/bot/zulip"
 	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
@@ -19,50 +21,56 @@ var (
 	ExportRunOrgsHistory = runOrgsHistory
 )
 
+// ParseUser reads "me" and platform:id itself, and hands anything else to
+// the platform's own syntax (the adapter's req.ParseUser; slack and zulip
+// test theirs), or, where there is none (the console), takes the user id.
 func TestParseUser(t *testing.T) {
+	slackish := func(s string) (bot.UserRef, error) {
+		if s == "<@U0123ABC|jane.doe>" {
+			return bot.UserRef{Platform: "slack", ID: "U0123ABC", Name: "jane.doe"}, nil
+		}
+		return bot.UserRef{}, bot.Errorf(bot.EINVALID, "“%s” is not a Slack user", s)
+	}
+	slack := &bot.Request{Platform: bot.PlatformSlack, ParseUser: slackish}
+	console := &bot.Request{Platform: bot.PlatformConsole}
 	tests := []struct {
-		platform, in string
-		want         ChatUserRef
-		wantErr      string
+		req     *bot.Request
+		in      string
+		want    ChatUserRef
+		wantErr string
 	}{
-		{bot.PlatformSlack, "me", ChatUserRef{Me: true}, ""},
-		{bot.PlatformZulip, "Myself", ChatUserRef{Me: true}, ""},
-		{bot.PlatformSlack, "<@U0123ABC>", ChatUserRef{Platform: "slack", ID: "U0123ABC"}, ""},
-		{bot.PlatformSlack, "<@U0123ABC|jane.doe>", ChatUserRef{Platform: "slack", ID: "U0123ABC", Name: "jane.doe"}, ""},
-		{bot.PlatformSlack, "<@W0123ABC|jane>", ChatUserRef{Platform: "slack", ID: "W0123ABC", Name: "jane"}, ""},
-		{bot.PlatformSlack, "U0123ABC", ChatUserRef{Platform: "slack", ID: "U0123ABC"}, ""},
-		{bot.PlatformSlack, "@jane", ChatUserRef{}, "not a Slack user"},
-		{bot.PlatformZulip, "@**Jane Doe|42**", ChatUserRef{Platform: "zulip", ID: "42", Name: "Jane Doe"}, ""},
-		{bot.PlatformZulip, "@_**Jane Doe|42**", ChatUserRef{Platform: "zulip", ID: "42", Name: "Jane Doe"}, ""},
-		{bot.PlatformZulip, "42", ChatUserRef{Platform: "zulip", ID: "42"}, ""},
-		{bot.PlatformZulip, "@**Jane Doe**", ChatUserRef{}, "carries no user id"},
-		{bot.PlatformZulip, "jane", ChatUserRef{}, "not a Zulip user"},
-		{bot.PlatformConsole, "jane@example.org", ChatUserRef{Platform: "console", ID: "jane@example.org"}, ""},
-		{bot.PlatformConsole, "zulip:42", ChatUserRef{Platform: "zulip", ID: "42"}, ""},
-		{bot.PlatformSlack, "slack:U9", ChatUserRef{Platform: "slack", ID: "U9"}, ""},
-		{bot.PlatformConsole, "", ChatUserRef{}, "Whom?"},
+		{slack, "me", ChatUserRef{Me: true}, ""},
+		{slack, "Myself", ChatUserRef{Me: true}, ""},
+		{slack, "<@U0123ABC|jane.doe>", ChatUserRef{UserRef: bot.UserRef{Platform: "slack", ID: "U0123ABC", Name: "jane.doe"}}, ""},
+		{slack, "@jane", ChatUserRef{}, "not a Slack user"},
+		{slack, "slack:U9", ChatUserRef{UserRef: bot.UserRef{Platform: "slack", ID: "U9"}}, ""},
+		{slack, "zulip:42", ChatUserRef{UserRef: bot.UserRef{Platform: "zulip", ID: "42"}}, ""},
+		{console, "jane@example.org", ChatUserRef{UserRef: bot.UserRef{Platform: "console", ID: "jane@example.org"}}, ""},
+		{console, "@local", ChatUserRef{UserRef: bot.UserRef{Platform: "console", ID: "local"}}, ""},
+		{console, "zulip:42", ChatUserRef{UserRef: bot.UserRef{Platform: "zulip", ID: "42"}}, ""},
+		{console, "jane doe", ChatUserRef{}, "not a user id"},
+		{console, "", ChatUserRef{}, "Whom?"},
 	}
 	for _, tt := range tests {
-		got, err := ParseUser(tt.platform, tt.in)
+		got, err := ParseUser(tt.req, tt.in)
 		switch {
 		case tt.wantErr != "":
 			if err == nil || !strings.Contains(bot.ErrorMessage(err), tt.wantErr) {
-				t.Errorf("%s %q: err %v, want %q", tt.platform, tt.in, err, tt.wantErr)
+				t.Errorf("%s %q: err %v, want %q", tt.req.Platform, tt.in, err, tt.wantErr)
 			}
 		case err != nil:
-			t.Errorf("%s %q: %v", tt.platform, tt.in, err)
+			t.Errorf("%s %q: %v", tt.req.Platform, tt.in, err)
 		case !reflect.DeepEqual(got, tt.want):
-			t.Errorf("%s %q: %+v, want %+v", tt.platform, tt.in, got, tt.want)
+			t.Errorf("%s %q: %+v, want %+v", tt.req.Platform, tt.in, got, tt.want)
 		}
 	}
 }
 
 func TestEmailArg(t *testing.T) {
 	for in, want := range map[string]string{
-		"jane@example.org":                           "jane@example.org",
-		"<jane@example.org>":                         "jane@example.org",
-		"mailto:jane@example.org":                    "jane@example.org",
-		"<mailto:jane@example.org|jane@example.org>": "jane@example.org",
+		"jane@example.org":        "jane@example.org",
+		"<jane@example.org>":      "jane@example.org",
+		"mailto:jane@example.org": "jane@example.org",
 	} {
 		if got := emailArg(in); got != want {
 			t.Errorf("emailArg(%q) = %q, want %q", in, got, want)
@@ -84,7 +92,14 @@ func linkRouter(t *testing.T) (*Router, *storage.DB) {
 
 func run(r *Router, platform string, a bot.Actor, line string) *bot.Response {
 	a.Platform = platform
-	return r.Handle(context.Background(), &bot.Request{Platform: platform, Actor: a, Channel: bot.Channel{ID: "C1"}, Text: line})
+	req := &bot.Request{Platform: platform, Actor: a, Channel: bot.Channel{ID: "C1", Key: "C1"}, Text: line}
+	switch platform { // the adapters' own syntax for users
+	case bot.PlatformSlack:
+		req.ParseUser = slack.ParseUser
+	case bot.PlatformZulip:
+		req.ParseUser = zulip.ParseUser
+	}
+	return r.Handle(context.Background(), req)
 }
 
 func text(resp *bot.Response) string {

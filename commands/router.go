@@ -59,8 +59,8 @@ type Router struct {
 	Now     bot.Clock
 	Logger  *slog.Logger
 	Version string
-	// Admins holds actor keys ("slack:U123") of configured admins. The
-	// console's local user is always an admin.
+	// Admins holds actor keys ("slack:U123") of configured admins (an
+	// adapter may also vouch for one: the console's local user).
 	Admins map[string]bool
 	// Audience decides who hears about the changes, nudges and
 	// subscriptions the commands make (the zero value: nobody, as on the
@@ -291,7 +291,7 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 	if a.Platform == "" {
 		a.Platform = req.Platform
 	}
-	a.Admin = a.Admin || r.Admins[a.Key()] || (a.Platform == bot.PlatformConsole && a.UserID == "local")
+	a.Admin = a.Admin || r.Admins[a.Key()]
 	// The display name lands in histories and notices.
 	a.Name = bot.StripInvisible(a.Name)
 	if a.Person != nil {

@@ -95,7 +95,9 @@ func (r *Router) continueForm(ctx context.Context, req *bot.Request) (resp *bot.
 		note := bot.Say(bot.Plain(fmt.Sprintf("Your unfinished statement form (“%s”, last answered %s) was dropped after 24 hours without an answer. “submit” starts a new one.",
 			conv.Heading, conv.Updated.UTC().Format("2006-01-02 15:04 UTC"))))
 		// The line itself is then handled as a command.
-		resp := r.Handle(ctx, &bot.Request{Platform: req.Platform, Actor: req.Actor, Channel: req.Channel, Text: req.Text, Modal: req.Modal})
+		again := *req
+		again.Submit = nil
+		resp := r.Handle(ctx, &again)
 		resp.Messages = append([]bot.Message{note}, resp.Messages...)
 		return resp, true, nil
 	}

@@ -35,16 +35,13 @@ func subscribeCommands() []*Definition {
 	}
 }
 
-// channelKey is how notices address the channel a request came from: the
-// Slack channel id, the Zulip stream name.
+// channelKey is how notices address the channel a request came from (its
+// adapter says: see bot.Channel.Key).
 func channelKey(req *bot.Request) (string, error) {
 	if req.Channel.DM || req.Platform == bot.PlatformConsole {
 		return "", bot.Errorf(bot.EINVALID, "Subscriptions belong to channels: run this in the channel that should get the notices.")
 	}
-	k := req.Channel.ID
-	if req.Platform == bot.PlatformZulip {
-		k = req.Channel.Name
-	}
+	k := req.Channel.Key
 	if k == "" {
 		return "", bot.Errorf(bot.EINVALID, "I can't tell which channel this is; run it in the channel itself.")
 	}

@@ -12,7 +12,7 @@ import (
 func (h *harness) inChannel(user bot.Actor, channel, line string) *bot.Response {
 	h.t.Helper()
 	return h.router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformSlack, Actor: user,
-		Channel: bot.Channel{ID: channel, Name: "liaison-bbf"}, Text: line})
+		Channel: bot.Channel{ID: channel, Name: "liaison-bbf", Key: channel}, Text: line})
 }
 
 func slackUser(id, name, email string) bot.Actor {

@@ -28,9 +28,10 @@ type Console struct {
 	MaxLine int
 }
 
-// LocalActor is the console's default identity.
+// LocalActor is the console's default identity: whoever runs the binary
+// on the bot's own machine, an admin.
 func LocalActor() bot.Actor {
-	return bot.Actor{Platform: bot.PlatformConsole, UserID: "local", Name: "local user"}
+	return bot.Actor{Platform: bot.PlatformConsole, UserID: "local", Name: "local user", Admin: true}
 }
 
 // ActorFor is the console identity of the directory person with the email.

@@ -120,6 +120,23 @@ func slashFromForm(v url.Values) slack.SlashCommand {
 // isDM reports whether a channel is a direct conversation with the bot.
 func isDM(id, name string) bool { return strings.HasPrefix(id, "D") || name == "directmessage" }
 
+// channelKey is how notices address the channel: its id, or nothing for
+// a direct conversation.
+func channelKey(id string, dm bool) string {
+	if dm {
+		return ""
+	}
+	return id
+}
+
+// slackChannel is the neutral channel of a request: notices address a
+// Slack channel by its id (its Key), a direct conversation by nothing.
+func slackChannel(id, name, thread string) bot.Channel {
+	c := bot.Channel{ID: id, Name: name, DM: isDM(id, name), Topic: thread}
+	c.Key = channelKey(id, c.DM)
+	return c
+}
+
 // slashCommand runs a slash command. The answer rides on the
 // acknowledgement when the command finishes within the budget; otherwise
 // the acknowledgement is empty and the answer goes to response_url.
@@ -129,15 +146,16 @@ func (a *Adapter) slashCommand(cmd slack.SlashCommand) ack {
 	}
 	start := time.Now()
 	o := origin{userID: cmd.UserID, channelID: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID}
-	channel := bot.Channel{ID: cmd.ChannelID, Name: cmd.ChannelName, DM: isDM(cmd.ChannelID, cmd.ChannelName)}
+	channel := slackChannel(cmd.ChannelID, cmd.ChannelName, "")
 	text := commandText(cmd.Text)
 	prepare := func(ctx context.Context) *bot.Request {
 		return &bot.Request{
-			Platform: bot.PlatformSlack,
-			Actor:    a.actor(ctx, cmd.UserID, cmd.UserName),
-			Channel:  channel,
-			Text:     text,
-			Modal:    cmd.TriggerID != "",
+			Platform:  bot.PlatformSlack,
+			Actor:     a.actor(ctx, cmd.UserID, cmd.UserName),
+			Channel:   channel,
+			Text:      text,
+			Modal:     cmd.TriggerID != "",
+			ParseUser: ParseUser,
 		}
 	}
 	resp := a.race("slash command", prepare, func(ctx context.Context, resp *bot.Response) {

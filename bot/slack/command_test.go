@@ -181,3 +181,34 @@ func TestIdentity_TheRouterLinksTheSlackUserByEmail(t *testing.T) {
 		t.Fatalf("the contact answer does not mention the linked contact: %s", w.Body)
 	}
 }
+
+// The adapter hands the router neutral values: the channel's key and the
+// reading of Slack's user mentions, so that "subscribe" and "link" work
+// from a real, signed slash command (a DM is no channel).
+func TestSlash_ChannelKeyAndMentionsAreTheAdapters(t *testing.T) {
+	ctx := context.Background()
+	h := newCountingHandler()
+	e := newTestEnv(t, func(cfg *Config) { cfg.Handler = h })
+	e.slash("USUB", "C0BBF", "subscriptions")
+	if req := <-h.n; req.Channel.Key != "C0BBF" || req.ParseUser == nil {
+		t.Fatalf("channel %+v, ParseUser set %v", req.Channel, req.ParseUser != nil)
+	}
+	e.slash("USUB", "DSUB", "subscriptions")
+	if req := <-h.n; req.Channel.Key != "" {
+		t.Fatalf("a DM has the channel key %q", req.Channel.Key)
+	}
+
+	e = newTestEnv(t)
+	if w := e.slash("UADMIN", "C0BBF", "subscribe all"); !strings.Contains(w.Body.String(), "This channel now gets a notice") {
+		t.Fatalf("subscribe: %s", w.Body)
+	}
+	if ids, err := e.db.Subscriptions(ctx, bot.PlatformSlack, "C0BBF"); err != nil || len(ids) != 1 || ids[0] != 0 {
+		t.Errorf("subscriptions of C0BBF: %v, %v", ids, err)
+	}
+	if w := e.slash("UADMIN", "C0BBF", "link <@U0777|jane> jane@example.org"); !strings.Contains(w.Body.String(), "jane@example.org") {
+		t.Fatalf("link: %s", w.Body)
+	}
+	if p, err := e.db.PersonByChat(ctx, bot.PlatformSlack, "U0777"); err != nil || p.Email != "jane@example.org" {
+		t.Errorf("U0777 is %+v, %v", p, err)
+	}
+}

@@ -162,10 +162,11 @@ func (a *Adapter) runEvent(j eventJob) {
 	}
 	resp := a.handle(ctx, func(ctx context.Context) *bot.Request {
 		return &bot.Request{
-			Platform: bot.PlatformSlack,
-			Actor:    a.actor(ctx, ev.User, ""),
-			Channel:  bot.Channel{ID: ev.Channel, DM: im, Topic: ev.ThreadTS},
-			Text:     commandText(text),
+			Platform:  bot.PlatformSlack,
+			Actor:     a.actor(ctx, ev.User, ""),
+			Channel:   bot.Channel{ID: ev.Channel, DM: im, Topic: ev.ThreadTS, Key: channelKey(ev.Channel, im)},
+			Text:      commandText(text),
+			ParseUser: ParseUser,
 		}
 	})
 	for _, m := range resp.Messages {

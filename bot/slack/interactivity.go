@@ -146,11 +146,12 @@ func (a *Adapter) blockActions(ic *slack.InteractionCallback) ack {
 	}
 	prepare := func(ctx context.Context) *bot.Request {
 		return &bot.Request{
-			Platform: bot.PlatformSlack,
-			Actor:    a.actor(ctx, c.userID, c.userName),
-			Channel:  bot.Channel{ID: c.channelID, DM: isDM(c.channelID, ""), Topic: c.threadTS},
-			Text:     c.text, // the button's own command line, as rendered
-			Modal:    c.triggerID != "",
+			Platform:  bot.PlatformSlack,
+			Actor:     a.actor(ctx, c.userID, c.userName),
+			Channel:   slackChannel(c.channelID, "", c.threadTS),
+			Text:      c.text, // the button's own command line, as rendered
+			Modal:     c.triggerID != "",
+			ParseUser: ParseUser,
 		}
 	}
 	resp := a.race("button", prepare, func(ctx context.Context, resp *bot.Response) {
@@ -251,11 +252,12 @@ func (a *Adapter) viewSubmission(ic *slack.InteractionCallback) ack {
 	}
 	prepare := func(ctx context.Context) *bot.Request {
 		return &bot.Request{
-			Platform: bot.PlatformSlack,
-			Actor:    a.actor(ctx, s.userID, s.userName),
-			Channel:  bot.Channel{ID: s.channelID, DM: isDM(s.channelID, "")},
-			Modal:    true,
-			Submit:   &bot.FormSubmission{Values: s.values, Key: s.key},
+			Platform:  bot.PlatformSlack,
+			Actor:     a.actor(ctx, s.userID, s.userName),
+			Channel:   slackChannel(s.channelID, "", ""),
+			Modal:     true,
+			Submit:    &bot.FormSubmission{Values: s.values, Key: s.key},
+			ParseUser: ParseUser,
 		}
 	}
 	resp := a.race("view submission", prepare, func(ctx context.Context, resp *bot.Response) {

@@ -338,10 +338,11 @@ func (a *Adapter) process(ctx context.Context, in inbound) *bot.Response {
 		a.log.Debug("zulip: ignoring a bot's message", "user", m.SenderID)
 		return nil
 	}
-	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text}
+	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text, ParseUser: ParseUser}
 	switch in.where {
 	case placeChannel:
-		req.Channel = bot.Channel{Name: m.DisplayRecipient.Channel, Topic: m.Topic}
+		// Notices address a stream by its name.
+		req.Channel = bot.Channel{Name: m.DisplayRecipient.Channel, Topic: m.Topic, Key: m.DisplayRecipient.Channel}
 		if m.StreamID != 0 {
 			req.Channel.ID = strconv.FormatInt(m.StreamID, 10)
 		}

@@ -63,7 +63,7 @@ func TestIdentity_ActorCarriesTheRealEmailWhenVisible(t *testing.T) {
 
 	h.say(visible, "liaison", "a topic", "version", 1)
 	req := h.lastRequest()
-	wantCh := bot.Channel{ID: itoa(h.srv.AddChannel("liaison")), Name: "liaison", Topic: "a topic"}
+	wantCh := bot.Channel{ID: itoa(h.srv.AddChannel("liaison")), Name: "liaison", Topic: "a topic", Key: "liaison"}
 	if req.Channel != wantCh || req.Text != "version" {
 		t.Errorf("channel request = %+v %q, want %+v \"version\"", req.Channel, req.Text, wantCh)
 	}

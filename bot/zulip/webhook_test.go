@@ -113,7 +113,7 @@ func TestWebhook_AnswersAMentionWithContent(t *testing.T) {
 		t.Errorf("%d messages sent through the API, want none", n)
 	}
 	reqs := h.requests()
-	if len(reqs) != 1 || reqs[0].Text != "contact 3gpp" || reqs[0].Channel != (bot.Channel{ID: "5", Name: "liaison", Topic: "3GPP"}) ||
+	if len(reqs) != 1 || reqs[0].Text != "contact 3gpp" || reqs[0].Channel != (bot.Channel{ID: "5", Name: "liaison", Topic: "3GPP", Key: "liaison"}) ||
 		reqs[0].Actor.Email != "alice@example.com" {
 		t.Errorf("requests = %+v", reqs)
 	}
