@@ -135,12 +135,16 @@ func (a Audience) People(people []Person) []Target {
 }
 
 // ReminderRecipients says who gets a reminder: the people responsible for
-// the statement's next step (the approvers for an approval reminder), and the
-// coordinators for an escalation.
+// the statement's next step (the approvers for an approval reminder, and
+// for an incoming statement waiting to be recorded, those who may record
+// it: see Recorders), and the coordinators for an escalation.
 func ReminderRecipients(r Reminder, s *Statement, org *Organization, d *Directory) []Person {
-	if r.Kind == RemindEscalation {
+	switch {
+	case r.Kind == RemindEscalation:
 		out := []Person{d.CoordinatorsAsPerson()}
 		return append(out, d.Coordinators.People...)
+	case r.Kind == RemindApproval && s.Direction == Incoming:
+		return Recorders(org, d)
 	}
 	return Responsible(s, org, d)
 }

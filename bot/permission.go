@@ -126,6 +126,34 @@ func WhoRecords(org *Organization, d *Directory) string {
 	return strings.Join(parts, ", ") + " or an admin"
 }
 
+// Recorders are the people whose word records an incoming statement from
+// org (see RecordsIncoming), as WhoRecords names them: the IETF liaison
+// managers covering org, the liaison contacts of org (or of its nearest
+// ancestor that has some), and the IAB liaison coordinators. It is never
+// empty.
+func Recorders(org *Organization, d *Directory) []Person {
+	var out []Person
+	add := func(ps ...Person) {
+		for _, p := range ps {
+			if p.Email != "" && hasEmail(out, p.Email) {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	if org != nil {
+		add(d.Managers(org)...)
+		for _, o := range lineage(org, d) {
+			if len(o.Contacts) > 0 {
+				add(o.Contacts...)
+				break
+			}
+		}
+	}
+	add(d.CoordinatorsAsPerson())
+	return out
+}
+
 // MayMove checks the permission rules: the organization's liaison managers
 // (and approvers), the IAB liaison coordinators and configured admins may
 // approve, post, kill, reopen and mark taken; the submitter may kill

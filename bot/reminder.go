@@ -11,7 +11,7 @@ const (
 	RemindBefore     = "before"     // the deadline is coming (0 days: today)
 	RemindOverdue    = "overdue"    // the deadline has passed
 	RemindEscalation = "escalation" // overdue long enough to tell the coordinators
-	RemindApproval   = "approval"   // a pending outgoing statement awaits approval
+	RemindApproval   = "approval"   // a pending statement awaits approval (outgoing) or recording (incoming)
 )
 
 // Reminder is one automatic reminder about a statement.
@@ -118,7 +118,9 @@ type slot struct {
 // once when the statement is overdue long enough and still awaits action.
 // For Information statements and incoming statements still pending (not
 // yet recorded by someone whose word records them) get no deadline
-// reminders; dead and action-taken statements get none.
+// reminders; dead and action-taken statements get none. A pending
+// statement, outgoing or incoming, gets the approval series: its
+// approvers, or those who may record it, are reminded.
 func DueReminders(s *Statement, history []Event, now time.Time, sch Schedule) []Reminder {
 	if s.State == StateDead {
 		return nil
@@ -144,7 +146,7 @@ func DueReminders(s *Statement, history []Event, now time.Time, sch Schedule) []
 			}
 		}
 	}
-	if s.State == StatePending && s.Direction == Outgoing && sch.ApprovalEveryDays > 0 {
+	if s.State == StatePending && sch.ApprovalEveryDays > 0 {
 		series := approvalSeries(s, now, sch)
 		if r, ok := latestDue(series, now, s.SnoozedUntil); ok && !sent[r.Key()] {
 			out = append(out, r)

@@ -160,11 +160,54 @@ func TestDueReminders_Approval(t *testing.T) {
 	if r := DueReminders(s, nil, sub.AddDate(0, 0, 10), DefaultSchedule()); len(r) != 0 {
 		t.Fatalf("approved statement got %v", r)
 	}
+	// An incoming statement waiting to be recorded has the same series:
+	// those who may record it are reminded (issue 13).
 	in := *s
 	in.State, in.Direction = StatePending, Incoming
-	if r := DueReminders(&in, nil, sub.AddDate(0, 0, 10), DefaultSchedule()); len(r) != 0 {
-		t.Fatalf("pending incoming got approval reminders %v", r)
+	if got := walk(&in, DefaultSchedule(), sub, sub.AddDate(0, 0, 10), time.Hour, 0); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("pending incoming: approval reminders %v, want %v", got, want)
 	}
+}
+
+func TestReminderRecipients_ApprovalOfIncomingGoesToItsRecorders(t *testing.T) {
+	d, org := workflowDir()
+	parent := &Organization{ID: 2, Acronym: "ITU-T", Contacts: []Person{{Name: "Tess TSB", Email: "tsb@itu.example"}}}
+	sg := &Organization{ID: 3, Acronym: "ITU-T SG15", Parent: "ITU-T", Managers: []Person{{Name: "Sam Manager", Email: "sam@example.org"}}}
+	d.Orgs = append(d.Orgs, parent, sg)
+	r := Reminder{Kind: RemindApproval, Days: 3}
+	names := func(ps []Person) string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Label())
+		}
+		return strings.Join(out, ", ")
+	}
+	in := &Statement{ID: 1, State: StatePending, Direction: Incoming}
+	out := &Statement{ID: 2, State: StatePending, Direction: Outgoing}
+	for _, tc := range []struct {
+		s    *Statement
+		org  *Organization
+		want string
+	}{
+		// The manager and the organization's own contacts may record it.
+		{in, org, "Manny Manager, Carl Contact, IAB liaison coordinators"},
+		// A working group's: its manager and its parent's contacts.
+		{in, sg, "Sam Manager, Tess TSB, IAB liaison coordinators"},
+		{in, nil, "IAB liaison coordinators"},
+		// Outgoing: the approvers, as before.
+		{out, org, "Manny Manager, Ada Approver, IAB liaison coordinators"},
+	} {
+		if got := names(ReminderRecipients(r, tc.s, tc.org, d)); got != tc.want {
+			t.Errorf("%s %s: %s, want %s", tc.s.Direction, acronymOf(tc.org), got, tc.want)
+		}
+	}
+}
+
+func acronymOf(o *Organization) string {
+	if o == nil {
+		return "(none)"
+	}
+	return o.Acronym
 }
 
 func TestReminder_Subjects(t *testing.T) {
@@ -184,17 +227,20 @@ func TestReminder_Subjects(t *testing.T) {
 }
 
 // An incoming statement that waits to be recorded (pending) has no
-// deadline yet as far as anyone is concerned: no reminders until it is
-// approved, and then the series it is due.
-func TestDueReminders_PendingIncomingGetsNone(t *testing.T) {
+// deadline yet as far as anyone is concerned: no deadline reminders until
+// it is approved, and then the series it is due. (It gets the approval
+// series meanwhile: TestDueReminders_Approval.)
+func TestDueReminders_PendingIncomingGetsNoDeadlineReminders(t *testing.T) {
 	deadline := Date{2027, 1, 20}
 	sch := DefaultSchedule()
 	s := deadlineStatement(deadline)
 	s.State = StatePending
 	start := deadline.Time(time.UTC).AddDate(0, 0, -20)
 	end := deadline.Time(time.UTC).AddDate(0, 0, 20)
-	if got := walk(s, sch, start, end, time.Hour, 0); len(got) != 0 {
-		t.Fatalf("a pending incoming statement was reminded: %v", got)
+	for _, k := range walk(s, sch, start, end, time.Hour, 0) {
+		if !strings.HasPrefix(k, RemindApproval+":") {
+			t.Fatalf("a pending incoming statement got the deadline reminder %s", k)
+		}
 	}
 	// Approved (recorded) a day before the deadline: today's catch-up only.
 	s.State = StatePosted

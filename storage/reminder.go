@@ -11,7 +11,8 @@ import (
 
 // ReminderCandidates returns the statements that may have a reminder due
 // around today: awaiting action with a deadline between from and to, and
-// pending outgoing statements. Both queries are served by indexes (see
+// pending statements (outgoing ones await approval, incoming ones their
+// recording). Both queries are served by indexes (see
 // TestReminderCandidates_UseIndexes).
 func (db *DB) ReminderCandidates(ctx context.Context, from, to bot.Date) ([]*bot.Statement, error) {
 	var out []*bot.Statement
@@ -23,7 +24,7 @@ func (db *DB) ReminderCandidates(ctx context.Context, from, to bot.Date) ([]*bot
 			return err
 		}
 		b, err := selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements
-			WHERE state = 'pending' AND direction = 'outgoing'`)
+			WHERE state = 'pending'`)
 		if err != nil {
 			return err
 		}

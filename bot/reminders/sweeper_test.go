@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -251,6 +252,81 @@ func BenchmarkSweep(b *testing.B) {
 		n, err := e.sweeper().Sweep(ctx)
 		if err != nil || n != 1000 {
 			b.Fatalf("sent %d, %v", n, err)
+		}
+	}
+}
+
+// An incoming statement recorded pending (its submitter's word does not
+// record it) is not forgotten: on the approval schedule it reminds those
+// who may record it — the liaison manager, the organization's contacts and
+// the coordinators — by DM where they are linked, else in the liaison
+// channel, once per reminder.
+func TestSweep_PendingIncomingRemindsWhoMayRecordIt(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// 3GPP's liaison manager, with an address to link his Slack account to.
+	if _, err := e.db.ApplyDirectory(ctx, bot.DirectoryEdit{By: "test", Edit: func(d *bot.Directory) (*bot.Directory, error) {
+		d.OrgByAcronym("3GPP").Managers[0].Email = "gonzalo@example.org"
+		return d, nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.LinkChat(ctx, "slack", "UGONZALO", "gonzalo@example.org", "Gonzalo Camarillo", "test"); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := e.db.Directory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.org = dir.OrgByAcronym("3GPP")
+	stranger := bot.Actor{Platform: "slack", UserID: "UALICE", Name: "Alice Example", Email: "alice@example.org"}
+	submitted := time.Date(2027, 1, 4, 15, 0, 0, 0, time.UTC)
+	e.set(submitted)
+	in, events, err := bot.NewStatement(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "opsawg", OrgID: e.org.ID,
+		Title: "LS on user plane security", Purpose: bot.PurposeInfo, Body: "x"}, stranger, e.org, dir, submitted)
+	if err != nil || in.State != bot.StatePending {
+		t.Fatalf("submitted %v, %v; want pending", in, err)
+	}
+	if err := e.aud.Update(ctx, e.db, func(tx bot.Tx) error { _, err := tx.Create(in, "", events...); return err }); err != nil {
+		t.Fatal(err)
+	}
+
+	e.set(submitted.AddDate(0, 0, 3).Add(-5 * time.Hour)) // 2027-01-07 10:00, after send_at
+	if n, err := e.sweeper().Sweep(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep: %d reminders, %v; want the approval reminder", n, err)
+	}
+	if got := e.reminded(in.ID); len(got) != 1 || got[0] != "approval:2027-01-07" {
+		t.Fatalf("reminded %v", got)
+	}
+	if n, _ := e.sweeper().Sweep(ctx); n != 0 {
+		t.Errorf("a second sweep sent %d more", n)
+	}
+	rows, err := e.db.OutboxList(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for _, r := range rows {
+		if r.Kind == bot.NoticeReminder {
+			targets = append(targets, r.Target.String())
+		}
+	}
+	// The manager is linked: a DM; the contacts and the coordinators are
+	// not: the liaison channel, which names them.
+	if got := strings.Join(targets, " "); got != "slack:@UGONZALO slack:#CLIAISON" {
+		t.Errorf("reminder went to %s", got)
+	}
+	cur, _ := e.db.Statement(ctx, in.ID)
+	msg := bot.ReminderNotice(bot.Reminder{Kind: bot.RemindApproval, Days: 3}, cur, e.org, dir, bot.Date{Y: 2027, M: 1, D: 7})
+	var text strings.Builder
+	for _, b := range msg.Blocks {
+		if p, ok := b.(bot.Paragraph); ok {
+			text.WriteString(p.Text.PlainString() + "\n")
+		}
+	}
+	for _, want := range []string{"LS-1 has waited 3 days for approval", "For: Gonzalo Camarillo", "Georg Mayer", "IAB liaison coordinators"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the reminder lacks %q:\n%s", want, text.String())
 		}
 	}
 }
