@@ -34,5 +34,5 @@ func runShow(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(StatementMessage(s, events, orgOf(s, d), d, c.today())), nil
+	return reply(StatementMessage(s, events, d.OrgOf(s), d, c.today())), nil
 }
