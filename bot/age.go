@@ -28,3 +28,22 @@ func Age(t, now time.Time) string {
 	}
 	return fmt.Sprintf("about %d years ago", years)
 }
+
+// DescribeProvenance says where a fact comes from and how old it is:
+// "from <source>, edited by <who>, as of 2026-03-01 (3 days ago)".
+func DescribeProvenance(p Provenance, now time.Time) string {
+	src := p.Source
+	if src == "" {
+		src = "source not recorded"
+	}
+	s := "from " + src
+	if p.By != "" {
+		s += ", edited by " + p.By
+	}
+	if !p.AsOf.IsZero() {
+		s += ", as of " + p.AsOf.Format(time.DateOnly) + " (" + Age(p.AsOf, now) + ")"
+	} else {
+		s += ", date unknown"
+	}
+	return s
+}

@@ -166,3 +166,25 @@ func CalendarQuery(orgID int64, showPending bool, page int) ListQuery {
 	return ListQuery{Filter: ListOpen, OrgID: orgID, States: PublicStates(showPending), HasDeadline: true,
 		Page: page, PageSize: CalendarPageSize}
 }
+
+// Overdue reports whether the statement awaits action past its deadline
+// (what "list overdue" lists).
+func (s *Statement) Overdue(today Date) bool {
+	return s.State != StateDead && s.ActionRequired && !s.ActionTaken && !s.Deadline.IsZero() && s.Deadline.Before(today)
+}
+
+// StatementOrg is the statement's organization in the directory: the one
+// it was filed under, else the one named on its other side; nil when
+// neither is in the directory.
+func (d *Directory) StatementOrg(s *Statement) *Organization {
+	if s.OrgID != 0 {
+		if o := d.Org(s.OrgID); o != nil {
+			return o
+		}
+	}
+	other := s.To
+	if s.Direction == Incoming {
+		other = s.From
+	}
+	return d.OrgByAcronym(other)
+}

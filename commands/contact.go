@@ -204,20 +204,7 @@ func provenanceText(o, covering *bot.Organization, now time.Time) bot.Text {
 }
 
 func describeProvenance(p bot.Provenance, now time.Time) string {
-	src := p.Source
-	if src == "" {
-		src = "source not recorded"
-	}
-	s := "from " + src
-	if p.By != "" {
-		s += ", edited by " + p.By
-	}
-	if !p.AsOf.IsZero() {
-		s += ", as of " + p.AsOf.Format(time.DateOnly) + " (" + bot.Age(p.AsOf, now) + ")"
-	} else {
-		s += ", date unknown"
-	}
-	return s
+	return bot.DescribeProvenance(p, now)
 }
 
 // didYouMean lists candidates, each with the command that picks it.

@@ -34,5 +34,6 @@ func runShow(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(StatementMessage(s, events, orgOf(s, d), d, c.today())), nil
+	m := StatementMessage(s, events, orgOf(s, d), d, c.today())
+	return reply(bot.WithWebLink(m, s.Ref(), bot.StatementURL(c.r.PublicURL, s.ID))), nil
 }

@@ -146,18 +146,7 @@ func statementEntry(s *bot.Statement, today bot.Date) []bot.Block {
 }
 
 // orgOf returns the statement's organization from the directory, or nil.
-func orgOf(s *bot.Statement, d *bot.Directory) *bot.Organization {
-	if s.OrgID != 0 {
-		if o := d.Org(s.OrgID); o != nil {
-			return o
-		}
-	}
-	other := s.To
-	if s.Direction == bot.Incoming {
-		other = s.From
-	}
-	return d.OrgByAcronym(other)
-}
+func orgOf(s *bot.Statement, d *bot.Directory) *bot.Organization { return d.StatementOrg(s) }
 
 // today is the calendar day for deadlines, in the configured time zone.
 func (c *Call) today() bot.Date { return bot.Today(c.now(), c.r.Location) }

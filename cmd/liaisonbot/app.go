@@ -68,6 +68,7 @@ func newRouter(g *globals, db *storage.DB) *commands.Router {
 	r.Version = Version()
 	r.Admins = g.cfg.AdminSet()
 	r.Location = g.cfg.Reminders.Location()
+	r.PublicURL = g.cfg.PublicURL
 	return r
 }
 
