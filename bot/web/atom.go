@@ -108,12 +108,11 @@ func (b *Board) atom(w http.ResponseWriter, r *http.Request) {
 	// The feed changed when its latest entry did; an empty feed has not
 	// changed since the epoch.
 	updated := time.Unix(0, 0)
-	today := b.today()
 	for _, s := range list {
 		if s.Updated.After(updated) {
 			updated = s.Updated
 		}
-		f.Entries = append(f.Entries, atomEntryOf(s, base, today))
+		f.Entries = append(f.Entries, atomEntryOf(s, base))
 	}
 	f.Updated = atomTime(updated)
 	out, err := xml.MarshalIndent(f, "", "  ")
@@ -131,11 +130,11 @@ func (b *Board) atom(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("\n"))
 }
 
-func atomEntryOf(s *bot.Statement, base string, today bot.Date) atomEntry {
+func atomEntryOf(s *bot.Statement, base string) atomEntry {
 	page := base + statementPath(s.ID)
 	summary := bot.DirectionText(s) + " · " + s.Purpose.Label() + " · " + bot.StateText(s)
 	if !s.Deadline.IsZero() {
-		summary += " · deadline " + bot.DeadlineText(s, today)
+		summary += " · deadline " + s.Deadline.String()
 	}
 	author := s.SubmitterName
 	if strings.TrimSpace(author) == "" {

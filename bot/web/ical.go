@@ -71,7 +71,6 @@ func (b *Board) calendar(w http.ResponseWriter, r *http.Request) {
 	c.prop("X-WR-CALDESC", "Deadlines of open IETF liaison statements")
 	c.line("REFRESH-INTERVAL;VALUE=DURATION:PT1H")
 	c.line("X-PUBLISHED-TTL:PT1H")
-	today := b.today()
 	for _, s := range list {
 		page := base + statementPath(s.ID)
 		c.line("BEGIN:VEVENT")
@@ -84,11 +83,7 @@ func (b *Board) calendar(w http.ResponseWriter, r *http.Request) {
 		c.line("SEQUENCE:" + strconv.FormatInt(max(s.Version-1, 0), 10))
 		c.line("DTSTART;VALUE=DATE:" + icalDate(s.Deadline))
 		c.line("DTEND;VALUE=DATE:" + icalDate(s.Deadline.AddDays(1)))
-		summary := "Deadline " + s.Ref() + ": " + s.Title
-		if s.Overdue(today) {
-			summary = "Overdue " + s.Ref() + ": " + s.Title
-		}
-		c.prop("SUMMARY", summary)
+		c.prop("SUMMARY", "Deadline "+s.Ref()+": "+s.Title)
 		c.prop("DESCRIPTION", bot.DirectionText(s)+"\n"+s.Purpose.Label()+"\nState: "+bot.StateText(s)+"\n"+page)
 		c.line("URL:" + page)
 		c.line("STATUS:CONFIRMED")

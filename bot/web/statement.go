@@ -97,7 +97,9 @@ func (b *Board) statement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, x := range replies {
-		p.Replies = append(p.Replies, b.chainLink(x))
+		if bot.Public(x, b.showPending) {
+			p.Replies = append(p.Replies, b.chainLink(x))
+		}
 	}
 	for _, e := range events {
 		if bot.PublicEvent(e) {
@@ -122,8 +124,8 @@ func (b *Board) publicStatement(ctx context.Context, id int64) (*bot.Statement, 
 }
 
 // answers follows the chain up from s: what it answers, what that answers,
-// and so on, the oldest first; it stops at a loop, at a statement that is
-// gone, and after MaxChain steps.
+// and so on, the oldest first; it stops at a statement that is not public
+// (named, not shown), one that is gone, a loop, and after MaxChain steps.
 func (b *Board) answers(ctx context.Context, s *bot.Statement) ([]chainLink, error) {
 	var out []chainLink
 	seen := map[int64]bool{s.ID: true}
@@ -138,6 +140,9 @@ func (b *Board) answers(ctx context.Context, s *bot.Statement) ([]chainLink, err
 			return nil, err
 		}
 		out = append(out, b.chainLink(x))
+		if !bot.Public(x, b.showPending) {
+			break
+		}
 		next = x.Related
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
