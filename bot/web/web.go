@@ -177,8 +177,20 @@ func (b *Board) render(w http.ResponseWriter, r *http.Request, status int, name 
 	setHeaders(w, "text/html; charset=utf-8", time.Minute)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write([]byte(buf.String()))
+		w.Write([]byte(stripControls(buf.String())))
 	}
+}
+
+// stripControls drops the control characters HTML does not allow in a
+// document (C0 but tab, line feed and carriage return; DEL; C1), which
+// html/template passes through from user text. The templates hold none.
+func stripControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // page is what every page's layout needs.
