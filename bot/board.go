@@ -157,14 +157,14 @@ func FeedQuery(orgID int64, showPending bool) ListQuery {
 	return ListQuery{Filter: ListAll, OrgID: orgID, States: PublicStates(showPending), Order: ByChange, Page: 1, PageSize: FeedSize}
 }
 
-// CalendarPageSize is how many events the calendar reads at a time.
-const CalendarPageSize = 500
+// CalendarSize bounds the deadline calendar's events.
+const CalendarSize = 5000
 
-// CalendarQuery is the deadline calendar's query, page by page: open
-// public statements with a deadline, soonest first.
-func CalendarQuery(orgID int64, showPending bool, page int) ListQuery {
+// CalendarQuery is the deadline calendar's query: open public statements
+// with a deadline, soonest first.
+func CalendarQuery(orgID int64, showPending bool) ListQuery {
 	return ListQuery{Filter: ListOpen, OrgID: orgID, States: PublicStates(showPending), HasDeadline: true,
-		Page: page, PageSize: CalendarPageSize}
+		Page: 1, PageSize: CalendarSize}
 }
 
 // Overdue reports whether the statement awaits action past its deadline

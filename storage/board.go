@@ -24,10 +24,11 @@ const MaxGroups = 2000
 func boardWhere(q bot.ListQuery) ([]string, []any) {
 	var where []string
 	var args []any
-	// The feed reads in the order of its own index: "+state" keeps the
-	// planner from picking the state index and sorting every match.
+	// The feed, and a list by purpose, read in the order of their own
+	// index: "+state" keeps the planner from picking the state index
+	// instead and reading (or sorting) every statement in the state.
 	state := "state"
-	if q.Order == bot.ByChange {
+	if q.Order == bot.ByChange || (q.Purpose != "" && q.Filter == bot.ListAll) {
 		state = "+state"
 	}
 	switch {

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/web"
@@ -237,4 +241,27 @@ func TestPages_SecurityHeaders(t *testing.T) {
 		t.Errorf("headers %v", hdr)
 	}
 	mustNotContain(t, body, "<script")
+}
+
+// slowStore is the real store whose list waits for the request's deadline
+// (a search that takes too long).
+type slowStore struct{ web.Store }
+
+func (s slowStore) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.Statement, bool, error) {
+	<-ctx.Done()
+	return nil, false, bot.Internal("list statements", ctx.Err())
+}
+
+func TestBoard_TooSlowSaysSoAndNothingMore(t *testing.T) {
+	h := newHarness(t, web.Config{})
+	mux := http.NewServeMux()
+	web.New(web.Config{Store: slowStore{h.db}, Timeout: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}).Routes(mux)
+	for _, path := range []string{"/?q=a", "/feed.atom"} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "That took too long: narrow it down") ||
+			strings.Contains(rec.Body.String(), "deadline exceeded") {
+			t.Errorf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
 }

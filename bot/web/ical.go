@@ -16,9 +16,6 @@ import (
 // without splitting a character, and TEXT values escape backslash,
 // semicolon, comma and newlines).
 
-// MaxEvents bounds the calendar.
-const MaxEvents = 5000
-
 // calendar is GET /deadlines.ics[?org=…]: one all-day event on the deadline
 // of each open public statement. An event's UID is stable
 // ("LS-42@<host>"), its SEQUENCE grows with every change of the statement
@@ -42,20 +39,13 @@ func (b *Board) calendar(w http.ResponseWriter, r *http.Request) {
 	if org != nil {
 		orgID, name = org.ID, "Liaison statement deadlines: "+org.Acronym
 	}
-	var list []*bot.Statement
-	for page := 1; len(list) < MaxEvents; page++ {
-		ss, more, err := b.store.ListStatements(ctx, bot.CalendarQuery(orgID, b.showPending, page))
-		if err != nil {
-			b.failPlain(w, r, err)
-			return
-		}
-		list = append(list, ss...)
-		if !more {
-			break
-		}
+	list, more, err := b.store.ListStatements(ctx, bot.CalendarQuery(orgID, b.showPending))
+	if err != nil {
+		b.failPlain(w, r, err)
+		return
 	}
-	if len(list) > MaxEvents {
-		list = list[:MaxEvents]
+	if more {
+		b.log.Warn("web: the deadline calendar is cut", "events", len(list))
 	}
 	base := b.absolute(r)
 	host := "liaisonbot"

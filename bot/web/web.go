@@ -55,6 +55,7 @@ type Board struct {
 	loc         *time.Location
 	base        string // the public URL without its trailing slash, or ""
 	showPending bool
+	timeout     time.Duration
 	log         *slog.Logger
 	pages       *template.Template
 }
@@ -74,7 +75,9 @@ type Config struct {
 	// ShowPending shows statements not yet sent (pending, approved)
 	// (LIAISONBOT_BOARD_SHOW_PENDING).
 	ShowPending bool
-	Logger      *slog.Logger
+	// Timeout bounds the reads of one request (RequestTimeout when 0).
+	Timeout time.Duration
+	Logger  *slog.Logger
 }
 
 //go:embed templates/*.html templates/style.css
@@ -94,7 +97,10 @@ var css, styleHash = func() (string, string) {
 // New returns the web side.
 func New(c Config) *Board {
 	b := &Board{store: c.Store, now: c.Now, loc: c.Location, base: strings.TrimRight(c.PublicURL, "/"),
-		showPending: c.ShowPending, log: c.Logger}
+		showPending: c.ShowPending, timeout: c.Timeout, log: c.Logger}
+	if b.timeout <= 0 {
+		b.timeout = RequestTimeout
+	}
 	if b.now == nil {
 		b.now = time.Now
 	}
@@ -113,11 +119,24 @@ func New(c Config) *Board {
 // Routes mounts the pages and feeds on mux (GET and HEAD only: nothing
 // here changes anything, and the mux answers other methods with 405).
 func (b *Board) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", b.board)
-	mux.HandleFunc("GET /statements/{ref}", b.statement)
-	mux.HandleFunc("GET /orgs", b.orgs)
-	mux.HandleFunc("GET /feed.atom", b.atom)
-	mux.HandleFunc("GET /deadlines.ics", b.calendar)
+	mux.Handle("GET /{$}", b.bounded(b.board))
+	mux.Handle("GET /statements/{ref}", b.bounded(b.statement))
+	mux.Handle("GET /orgs", b.bounded(b.orgs))
+	mux.Handle("GET /feed.atom", b.bounded(b.atom))
+	mux.Handle("GET /deadlines.ics", b.bounded(b.calendar))
+}
+
+// RequestTimeout is the default bound on the reads of one request (a
+// search for a very common prefix is the slow case); past it the visitor
+// is told to narrow the request down.
+const RequestTimeout = 5 * time.Second
+
+func (b *Board) bounded(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), b.timeout)
+		defer cancel()
+		h(w, r.WithContext(ctx))
+	})
 }
 
 // Paths, for links.
@@ -237,6 +256,9 @@ func (b *Board) failPlain(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func failure(err error) (int, string) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable, "That took too long: narrow it down (longer search words, an organization, a state)."
+	}
 	var be *bot.Error
 	if errors.As(err, &be) {
 		switch be.Code {

@@ -27,3 +27,11 @@ CREATE INDEX statements_changed ON statements (updated DESC, id DESC);
 CREATE INDEX statements_org_changed ON statements (org_id, updated DESC, id DESC);
 -- The board: an organization's statements in any state, in the board's order.
 CREATE INDEX statements_org_all ON statements (org_id, sort_deadline, submitted DESC, id DESC);
+-- The board shows public states only: its open and overdue lists and the
+-- calendar read their page straight off these (an index on the filter
+-- alone would read past every hidden statement first).
+CREATE INDEX statements_open_state ON statements (open, state, sort_deadline, submitted DESC, id DESC);
+CREATE INDEX statements_due_state ON statements (action_required, action_taken, state, sort_deadline, submitted DESC, id DESC) WHERE state <> 'dead';
+-- The board by purpose, in its order (its state is checked on the row:
+-- few statements are hidden).
+CREATE INDEX statements_purpose ON statements (purpose, sort_deadline, submitted DESC, id DESC);
