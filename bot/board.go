@@ -188,3 +188,22 @@ func (d *Directory) StatementOrg(s *Statement) *Organization {
 	}
 	return d.OrgByAcronym(other)
 }
+
+// RelationshipText says what relationship the IETF has with the
+// organization, with its reference: "formal liaison relationship (RFC
+// 3113)".
+func (o *Organization) RelationshipText() string {
+	var s string
+	switch o.Relationship {
+	case RelFormal:
+		s = "formal liaison relationship"
+	case RelInformal:
+		s = "informal relationship (no formal liaison)"
+	default:
+		s = "no formal liaison relationship on record"
+	}
+	if o.Reference != "" {
+		s += " (" + o.Reference + ")"
+	}
+	return s
+}

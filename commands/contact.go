@@ -116,21 +116,7 @@ func managersEmail(d *bot.Directory) string {
 	return bot.DefaultManagersEmail
 }
 
-func relationshipText(o *bot.Organization) bot.Text {
-	var s string
-	switch o.Relationship {
-	case bot.RelFormal:
-		s = "formal liaison relationship"
-	case bot.RelInformal:
-		s = "informal relationship (no formal liaison)"
-	default:
-		s = "no formal liaison relationship on record"
-	}
-	if o.Reference != "" {
-		s += " (" + o.Reference + ")"
-	}
-	return bot.Words(s)
-}
+func relationshipText(o *bot.Organization) bot.Text { return bot.Words(o.RelationshipText()) }
 
 // peopleText lists people with their emails; a missing email points to the
 // liaison managers' list.

@@ -68,14 +68,8 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // change, so a change updates the entry in feed readers.
 func (b *Board) atom(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d, err := b.store.Directory(ctx)
-	if err != nil {
-		b.failPlain(w, r, err)
-		return
-	}
-	org, err := orgParam(d, r.URL.Query().Get("org"))
-	if err != nil {
-		b.failPlain(w, r, err)
+	org, ok := b.feedOrg(w, r)
+	if !ok {
 		return
 	}
 	var orgID int64

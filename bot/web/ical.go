@@ -24,14 +24,8 @@ import (
 // drops it when the statement is no longer open.
 func (b *Board) calendar(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d, err := b.store.Directory(ctx)
-	if err != nil {
-		b.failPlain(w, r, err)
-		return
-	}
-	org, err := orgParam(d, r.URL.Query().Get("org"))
-	if err != nil {
-		b.failPlain(w, r, err)
+	org, ok := b.feedOrg(w, r)
+	if !ok {
 		return
 	}
 	var orgID int64

@@ -61,7 +61,7 @@ func (b *Board) orgs(w http.ResponseWriter, r *http.Request) {
 	for _, o := range d.Orgs {
 		covering := d.ManagingOrg(o)
 		row := orgRow{Anchor: anchor(o.Acronym), Acronym: o.Acronym, Name: o.Name, URL: o.URL, Parent: o.Parent,
-			Relationship: relationship(o), Source: bot.DescribeProvenance(o.Provenance, now), Notes: o.Notes,
+			Relationship: o.RelationshipText(), Source: bot.DescribeProvenance(o.Provenance, now), Notes: o.Notes,
 			BoardURL: b.link(pathBoard, url.Values{"org": {o.Acronym}})}
 		if strings.EqualFold(row.Name, row.Acronym) {
 			row.Name = ""
@@ -104,20 +104,4 @@ func routeOf(r bot.Route) route {
 	out.Reason = r.Reason
 	out.CC = strings.Join(r.CC, ", ")
 	return out
-}
-
-func relationship(o *bot.Organization) string {
-	var s string
-	switch o.Relationship {
-	case bot.RelFormal:
-		s = "Formal liaison"
-	case bot.RelInformal:
-		s = "Informal"
-	default:
-		s = "None on record"
-	}
-	if o.Reference != "" {
-		s += " (" + o.Reference + ")"
-	}
-	return s
 }

@@ -271,6 +271,19 @@ func failure(err error) (int, string) {
 	return http.StatusInternalServerError, "Something went wrong; try again later."
 }
 
+// feedOrg reads a feed's ?org=; on a bad one it answers and reports false.
+func (b *Board) feedOrg(w http.ResponseWriter, r *http.Request) (*bot.Organization, bool) {
+	d, err := b.store.Directory(r.Context())
+	if err == nil {
+		var org *bot.Organization
+		if org, err = orgParam(d, r.URL.Query().Get("org")); err == nil {
+			return org, true
+		}
+	}
+	b.failPlain(w, r, err)
+	return nil, false
+}
+
 // orgParam resolves ?org= (an acronym, or a name the directory matches
 // exactly); "" is every organization.
 func orgParam(d *bot.Directory, v string) (*bot.Organization, error) {
