@@ -241,7 +241,7 @@ func TestMigration_StatementGroupsBackfill(t *testing.T) {
 	}
 	// Undo migration 0009 and open again: it runs on the old rows.
 	for _, q := range []string{`DROP TABLE statement_groups`, `DROP INDEX statements_changed`, `DROP INDEX statements_org_changed`,
-		`DROP INDEX statements_org_all`, `DROP INDEX statements_open_state`, `DROP INDEX statements_due_state`,
+		`DROP INDEX statements_org_all`, `DROP INDEX statements_open_state`, `DROP INDEX statements_org_open_state`, `DROP INDEX statements_due_state`,
 		`DROP INDEX statements_purpose`, `DELETE FROM migrations WHERE name = 'migrations/0009_board.sql'`} {
 		if _, err := db.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(q, err)
@@ -299,6 +299,7 @@ func boardQueries(org int64) map[string]bot.ListQuery {
 // use.
 var wantIndex = map[string]string{
 	"pending=false/board state=open org=0":    "statements_open_state (open=? AND state=?)",
+	"pending=false/board state=open org=1":    "statements_org_open_state (org_id=? AND open=? AND state=?)",
 	"pending=false/board state=overdue org=0": "statements_due_state (action_required=? AND action_taken=? AND state=? AND sort_deadline<?)",
 	"pending=false/calendar":                  "statements_open_state (open=? AND state=? AND sort_deadline<?)",
 	"pending=false/feed":                      "statements_changed",

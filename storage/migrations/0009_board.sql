@@ -31,6 +31,7 @@ CREATE INDEX statements_org_all ON statements (org_id, sort_deadline, submitted 
 -- calendar read their page straight off these (an index on the filter
 -- alone would read past every hidden statement first).
 CREATE INDEX statements_open_state ON statements (open, state, sort_deadline, submitted DESC, id DESC);
+CREATE INDEX statements_org_open_state ON statements (org_id, open, state, sort_deadline, submitted DESC, id DESC);
 CREATE INDEX statements_due_state ON statements (action_required, action_taken, state, sort_deadline, submitted DESC, id DESC) WHERE state <> 'dead';
 -- The board by purpose, in its order (its state is checked on the row:
 -- few statements are hidden).
