@@ -200,22 +200,6 @@ func (d *Directory) Org(id int64) *Organization {
 	return nil
 }
 
-// OrgOf returns the organization a statement is with: the one it names
-// (OrgID), else the one whose acronym is its other side (To for an
-// outgoing statement, From for an incoming one), or nil.
-func (d *Directory) OrgOf(s *Statement) *Organization {
-	if s.OrgID != 0 {
-		if o := d.Org(s.OrgID); o != nil {
-			return o
-		}
-	}
-	other := s.To
-	if s.Direction == Incoming {
-		other = s.From
-	}
-	return d.OrgByAcronym(other)
-}
-
 // OrgByAcronym returns the organization with that acronym (case-insensitive),
 // or nil.
 func (d *Directory) OrgByAcronym(acronym string) *Organization {

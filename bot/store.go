@@ -215,7 +215,25 @@ type ListQuery struct {
 	MineOrgs []int64
 	Page     int // 1-based
 	PageSize int
+
+	// The web board's and the feeds' filters; the zero value of each
+	// selects everything.
+	States      []State   // only statements in these states
+	Purpose     Purpose   // only this purpose
+	Group       string    // only statements with this IETF group on their IETF side (any case)
+	Words       string    // only statements matching every word (full-text, as a prefix)
+	HasDeadline bool      // only statements with a deadline
+	Order       ListOrder // the order of the results
 }
+
+// ListOrder is the order of a list.
+type ListOrder string
+
+// The orders.
+const (
+	ByDeadline ListOrder = ""        // soonest deadline first (none last), then newest first
+	ByChange   ListOrder = "changed" // the latest change first
+)
 
 // ConversationStore keeps half-filled forms, one per chat user.
 type ConversationStore interface {

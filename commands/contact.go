@@ -110,21 +110,7 @@ func managersEmail(d *bot.Directory) string {
 	return bot.DefaultManagersEmail
 }
 
-func relationshipText(o *bot.Organization) bot.Text {
-	var s string
-	switch o.Relationship {
-	case bot.RelFormal:
-		s = "formal liaison relationship"
-	case bot.RelInformal:
-		s = "informal relationship (no formal liaison)"
-	default:
-		s = "no formal liaison relationship on record"
-	}
-	if o.Reference != "" {
-		s += " (" + o.Reference + ")"
-	}
-	return bot.Words(s)
-}
+func relationshipText(o *bot.Organization) bot.Text { return bot.Words(o.RelationshipText()) }
 
 // peopleText lists people with their emails; a missing email points to the
 // liaison managers' list.
@@ -198,44 +184,7 @@ func provenanceText(o, covering *bot.Organization, now time.Time) bot.Text {
 }
 
 func describeProvenance(p bot.Provenance, now time.Time) string {
-	src := p.Source
-	if src == "" {
-		src = "source not recorded"
-	}
-	s := "from " + src
-	if p.By != "" {
-		s += ", edited by " + p.By
-	}
-	if !p.AsOf.IsZero() {
-		s += ", as of " + p.AsOf.Format(time.DateOnly) + " (" + Age(p.AsOf, now) + ")"
-	} else {
-		s += ", date unknown"
-	}
-	return s
-}
-
-// Age says how long ago t was, roughly: "today", "3 days ago", "about 5
-// years ago".
-func Age(t, now time.Time) string {
-	d := now.Sub(t)
-	days := int(d.Hours() / 24)
-	switch {
-	case d < 0:
-		return "in the future"
-	case days == 0:
-		return "today"
-	case days == 1:
-		return "yesterday"
-	case days < 45:
-		return fmt.Sprintf("%d days ago", days)
-	case days < 365:
-		return fmt.Sprintf("about %d months ago", (days+15)/30)
-	}
-	years := (days + 182) / 365
-	if years == 1 {
-		return "about a year ago"
-	}
-	return fmt.Sprintf("about %d years ago", years)
+	return bot.DescribeProvenance(p, now)
 }
 
 // didYouMean lists candidates, each with the command that picks it.

@@ -58,7 +58,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 			return err
 		}
 		before = s
-		if err := bot.MayMove(c.Actor, s, d.OrgOf(s), d, m); err != nil {
+		if err := bot.MayMove(c.Actor, s, d.StatementOrg(s), d, m); err != nil {
 			return err
 		}
 		n, events, err := bot.ApplyMove(s, m, c.Actor, note, now)
@@ -77,7 +77,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	org := d.OrgOf(after)
+	org := d.StatementOrg(after)
 	what := fmt.Sprintf("%s “%s”: %s → %s.", after.Ref(), after.Title, before.State, bot.StateText(after))
 	if m == bot.MoveTaken {
 		what = fmt.Sprintf("%s “%s” is marked action taken.", after.Ref(), after.Title)

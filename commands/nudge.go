@@ -43,7 +43,7 @@ func runNudge(ctx context.Context, c *Call) (*bot.Response, error) {
 		if err != nil {
 			return err
 		}
-		org := d.OrgOf(s)
+		org := d.StatementOrg(s)
 		to = bot.Responsible(s, org, d)
 		if len(to) == 0 {
 			return bot.Errorf(bot.EINVALID, "%s is %s: nobody owes a next step, so there is nobody to nudge.", s.Ref(), bot.StateText(s))
@@ -106,7 +106,7 @@ func runSnooze(ctx context.Context, c *Call) (*bot.Response, error) {
 		if err != nil {
 			return err
 		}
-		org := d.OrgOf(cur)
+		org := d.StatementOrg(cur)
 		if err := bot.MaySnooze(c.Actor, cur, org, d); err != nil {
 			return err
 		}

@@ -68,6 +68,9 @@ type Router struct {
 	Audience bot.Audience
 	// Location is the time zone of calendar days (deadlines, "today").
 	Location *time.Location
+	// PublicURL is the web board's address (LIAISONBOT_PUBLIC_URL): "show"
+	// links to the statement's page there; "" for no link.
+	PublicURL string
 	// Syncer runs "admin sync" (the directory sync from the Datatracker);
 	// nil when this process has none.
 	Syncer DirectorySyncer

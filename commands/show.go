@@ -34,5 +34,6 @@ func runShow(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(StatementMessage(s, events, d.OrgOf(s), d, c.today())), nil
+	m := StatementMessage(s, events, d.StatementOrg(s), d, c.today())
+	return reply(bot.WithWebLink(m, s.Ref(), bot.StatementURL(c.r.PublicURL, s.ID))), nil
 }

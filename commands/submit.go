@@ -167,7 +167,7 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		return nil, &FormError{Values: norm, Errors: errs}
 	}
 	now := r.Now()
-	ns, events, err := bot.NewStatement(s, req.Actor, d.OrgOf(s), d, now)
+	ns, events, err := bot.NewStatement(s, req.Actor, d.StatementOrg(s), d, now)
 	if err != nil {
 		// A refused claim of prior approval: the form asks that question
 		// again, with the refusal; a command line gets the refusal itself.
@@ -198,7 +198,7 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		}
 		ns = existing
 	}
-	return reply(submittedMessage(ns, d.OrgOf(ns), d, answered)), nil
+	return reply(submittedMessage(ns, d.StatementOrg(ns), d, answered)), nil
 }
 
 // submittedMessage confirms a submission: LS-n, its state, and who is now

@@ -24,6 +24,13 @@ type Config struct {
 	LogLevel  string   // debug | info | warn | error
 
 	ShutdownTimeout time.Duration // how long in-flight requests may take at shutdown
+	// PublicURL is the web board's base URL as people reach it
+	// ("https://liaisons.example.org"), used in every link to it: the
+	// board's own pages, the feeds, "show" and the notices. "" links
+	// relative to the request on the board and nowhere else.
+	PublicURL string
+
+	Board Board
 
 	Slack       Slack
 	Zulip       Zulip
@@ -64,6 +71,14 @@ func (z Zulip) Enabled() bool { return z.Queue() || z.WebhookToken != "" }
 
 // Queue reports whether the event-queue mode can run (credentials known).
 func (z Zulip) Queue() bool { return z.Site != "" && z.Email != "" && z.APIKey != "" }
+
+// Board is the web board's settings.
+type Board struct {
+	// ShowPending shows pending and approved statements (not yet sent) on
+	// the board and in the feeds; by default only what the Datatracker
+	// publishes (posted statements) is shown.
+	ShowPending bool
+}
 
 // Reminders is the reminder schedule.
 type Reminders struct {

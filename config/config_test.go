@@ -145,3 +145,32 @@ func TestLoad_DBSynchronousIsFullUnlessLowered(t *testing.T) {
 		}
 	}
 }
+
+func TestLoad_BoardSettings(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(f, []byte("[http]\npublic_url = \"https://liaisons.example.org/\"\n[board]\nshow_pending = true\n"), 0o600)
+	c, err := Load(f, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PublicURL != "https://liaisons.example.org/" || !c.Board.ShowPending || c.Validate() != nil {
+		t.Errorf("from the file: %q %v %v", c.PublicURL, c.Board.ShowPending, c.Validate())
+	}
+	c, err = Load(f, env(map[string]string{"LIAISONBOT_PUBLIC_URL": "http://127.0.0.1:8080", "LIAISONBOT_BOARD_SHOW_PENDING": "false"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PublicURL != "http://127.0.0.1:8080" || c.Board.ShowPending || c.Source("LIAISONBOT_PUBLIC_URL") != "env" {
+		t.Errorf("from the environment: %q %v", c.PublicURL, c.Board.ShowPending)
+	}
+	for _, bad := range []string{"liaisons.example.org", "ftp://x.org", "https://x.org/?a=1", "https://x.org/#top"} {
+		c, _ := Load("", env(map[string]string{"LIAISONBOT_PUBLIC_URL": bad}))
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "LIAISONBOT_PUBLIC_URL") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := Load("", env(map[string]string{"LIAISONBOT_BOARD_SHOW_PENDING": "sometimes"})); err == nil ||
+		!strings.Contains(err.Error(), "LIAISONBOT_BOARD_SHOW_PENDING") {
+		t.Errorf("a bad flag: %v", err)
+	}
+}

@@ -102,6 +102,8 @@ func settings(c *Config) []setting {
 		str("LIAISONBOT_DB_SYNCHRONOUS", "storage.synchronous", &c.DBSync, false),
 		str("LIAISONBOT_ADDR", "http.addr", &c.Addr, false),
 		dur("LIAISONBOT_SHUTDOWN_TIMEOUT", "http.shutdown_timeout", &c.ShutdownTimeout),
+		str("LIAISONBOT_PUBLIC_URL", "http.public_url", &c.PublicURL, false),
+		flag("LIAISONBOT_BOARD_SHOW_PENDING", "board.show_pending", &c.Board.ShowPending),
 		list("LIAISONBOT_ADMINS", "bot.admins", &c.Admins),
 		str("LIAISONBOT_LOG_FORMAT", "log.format", &c.LogFormat, false),
 		str("LIAISONBOT_LOG_LEVEL", "log.level", &c.LogLevel, false),
@@ -338,6 +340,11 @@ func (c *Config) Validate() error {
 	if _, err := time.LoadLocation(r.Timezone); err != nil {
 		bad("LIAISONBOT_REMINDER_TIMEZONE", "%q is not a time zone (use an IANA name like Europe/Paris)", r.Timezone)
 	}
+	if c.PublicURL != "" {
+		if err := checkBaseURL(c.PublicURL); err != nil {
+			bad("LIAISONBOT_PUBLIC_URL", "%v", err)
+		}
+	}
 	if err := checkURL(c.Datatracker.URL); err != nil {
 		bad("LIAISONBOT_DATATRACKER_URL", "%v", err)
 	}
@@ -360,6 +367,19 @@ func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return nil
+}
+
+// checkBaseURL checks a base URL that paths are appended to: http(s), a
+// host, no query or fragment.
+func checkBaseURL(s string) error {
+	if err := checkURL(s); err != nil {
+		return fmt.Errorf("%w (the board's address as people reach it, like https://liaisons.example.org)", err)
+	}
+	u, _ := url.Parse(s)
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q has a query, a fragment or a user: give just the address, like https://liaisons.example.org", s)
 	}
 	return nil
 }

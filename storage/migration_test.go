@@ -23,7 +23,7 @@ func TestMigration_EventFieldsComeOutOfTheNote(t *testing.T) {
 	for _, q := range []string{
 		`ALTER TABLE statement_events DROP COLUMN tag`,
 		`ALTER TABLE statement_events DROP COLUMN reminder`,
-		`DELETE FROM migrations WHERE name = 'migrations/0009_event_fields.sql'`,
+		`DELETE FROM migrations WHERE name = 'migrations/0010_event_fields.sql'`,
 		`DELETE FROM statement_events`,
 	} {
 		if _, err := db.w.ExecContext(ctx, q); err != nil {

@@ -305,9 +305,11 @@ func (t *statementTx) index(s *bot.Statement) error {
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM statements_fts WHERE docid = ?`, s.ID); err != nil {
 		return err
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements_fts (docid, title, body, contacts, identifiers) VALUES (?, ?, ?, ?, ?)`,
-		s.ID, s.Title, s.Body, contacts, s.Identifiers)
-	return err
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements_fts (docid, title, body, contacts, identifiers) VALUES (?, ?, ?, ?, ?)`,
+		s.ID, s.Title, s.Body, contacts, s.Identifiers); err != nil {
+		return err
+	}
+	return t.indexGroups(s)
 }
 
 // listWhere builds the WHERE clause and ORDER BY of a list query; every
@@ -343,9 +345,14 @@ func listWhere(q bot.ListQuery) (string, []any) {
 		where = append(where, "org_id = ?")
 		args = append(args, q.OrgID)
 	}
+	bw, bargs := boardWhere(q)
+	where, args = append(where, bw...), append(args, bargs...)
 	w := ""
 	if len(where) > 0 {
 		w = " WHERE " + strings.Join(where, " AND ")
+	}
+	if q.Order == bot.ByChange {
+		return w + " ORDER BY updated DESC, id DESC", args
 	}
 	return w + " ORDER BY sort_deadline, submitted DESC, id DESC", args
 }
@@ -358,6 +365,9 @@ func (db *DB) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.State
 	}
 	if q.Page <= 0 {
 		q.Page = 1
+	}
+	if q.Words != "" && ftsQuery(q.Words) == "" {
+		return nil, false, bot.Errorf(bot.EINVALID, "Search for some words (letters or digits).")
 	}
 	w, args := listWhere(q)
 	args = append(args, q.PageSize+1, (q.Page-1)*q.PageSize)

@@ -48,6 +48,9 @@ type Dispatcher struct {
 	Logger *slog.Logger
 	// Location is the time zone of "today" in notices (deadlines).
 	Location *time.Location
+	// PublicURL is the web board's address (LIAISONBOT_PUBLIC_URL): every
+	// notice links to the statement's page there; "" for no link.
+	PublicURL string
 	// Pace is the gap between two messages to one channel, per platform
 	// (Slack asks for about one message a second per channel).
 	Pace map[string]time.Duration
@@ -490,6 +493,8 @@ func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Deliver
 	default:
 		return bot.Delivery{}, errors.New("unknown notice kind " + it.Kind)
 	}
+	page := bot.StatementURL(d.PublicURL, s.ID)
+	del.Message = bot.WithWebLink(del.Message, s.Ref(), page)
 	if it.Target.Channel != "" && it.Target.User == "" {
 		thread, err := d.Store.Thread(ctx, it.Statement, it.Target.Platform, it.Target.Channel)
 		if err != nil {
@@ -497,7 +502,7 @@ func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Deliver
 		}
 		if thread != "" {
 			del.Thread = thread
-			parent := bot.ThreadParent(s, org, dir, today)
+			parent := bot.WithWebLink(bot.ThreadParent(s, org, dir, today), s.Ref(), page)
 			del.Parent = &parent
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/bot/slack"
+	"github.com/ietf-tools/liaisonbot/bot/web"
 	"github.com/ietf-tools/liaisonbot/bot/zulip"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/config"
@@ -28,6 +29,7 @@ var (
 	_ dtsync.Store    = (*storage.DB)(nil)
 	_ slack.Store     = (*storage.DB)(nil)
 	_ zulip.Store     = (*storage.DB)(nil)
+	_ web.Store       = (*storage.DB)(nil)
 )
 
 // loadZuliprc fills the Zulip credentials from ZULIP_CONFIG where the
@@ -85,6 +87,7 @@ func newRouter(g *globals, db *storage.DB, aud bot.Audience) *commands.Router {
 	r.Admins = g.cfg.AdminSet()
 	r.Location = g.cfg.Reminders.Location()
 	r.Audience = aud
+	r.PublicURL = g.cfg.PublicURL
 	return r
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/bot/slack"
+	"github.com/ietf-tools/liaisonbot/bot/web"
 	"github.com/ietf-tools/liaisonbot/bot/zulip"
 	"github.com/ietf-tools/liaisonbot/storage"
 )
@@ -51,7 +52,8 @@ type runner struct {
 const serveUsage = `Usage: liaisonbot serve
 
 Runs everything configured: Slack (HTTP or Socket Mode), Zulip (event queue and/or outgoing webhook),
-the notification dispatcher and the reminder sweep, with GET /healthz and GET /metrics.`
+the notification dispatcher and the reminder sweep, the read-only web board (GET /, /statements/LS-<n>,
+/orgs, /feed.atom, /deadlines.ics; links built on LIAISONBOT_PUBLIC_URL), with GET /healthz and GET /metrics.`
 
 func runServe(ctx context.Context, g *globals, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -180,7 +182,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
 		GiveUp: cfg.Outbox.GiveUp, Lease: cfg.Outbox.Lease, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
-		Grace: cfg.ShutdownTimeout / 3,
+		Grace: cfg.ShutdownTimeout / 3, PublicURL: cfg.PublicURL,
 	}
 	db.OnNotice = d.Wake
 	s.runners = append(s.runners, runner{"outbox dispatcher", d.Run})
@@ -204,6 +206,11 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		s.parts = append(s.parts, fmt.Sprintf("datatracker-sync=directory:%s,statements:%s", dt.DirectoryInterval, dt.StatementsInterval))
 	}
 
+	web.New(web.Config{
+		Store: db, Location: cfg.Reminders.Location(), PublicURL: cfg.PublicURL, ShowPending: cfg.Board.ShowPending,
+		Logger: g.logger.With("component", "web"),
+	}).Routes(s.mux)
+	s.parts = append(s.parts, "web=/,/statements/,/orgs,/feed.atom,/deadlines.ics")
 	s.mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.http = &http.Server{
