@@ -277,6 +277,37 @@ func isWebURL(s string) bool {
 		!strings.ContainsAny(s, " \t\r\n\"<>")
 }
 
+// AddManager appoints an IETF liaison manager of o. An appointed manager
+// is what makes a relationship formal (RFC 4052): an organization with
+// none on record becomes formal.
+func (o *Organization) AddManager(p Person) {
+	o.Managers = append(o.Managers, p)
+	if o.Relationship == RelNone {
+		o.Relationship = RelFormal
+	}
+}
+
+// NamePerson gives everyone in the directory with p's address p's name:
+// one address is one person (see Validate).
+func (d *Directory) NamePerson(p Person) {
+	if p.Email == "" || p.Name == "" {
+		return
+	}
+	fix := func(ps []Person) {
+		for i := range ps {
+			if SameEmail(ps[i].Email, p.Email) {
+				ps[i].Name = p.Name
+			}
+		}
+	}
+	for _, o := range d.Orgs {
+		fix(o.Managers)
+		fix(o.Contacts)
+		fix(o.Approvers)
+	}
+	fix(d.Coordinators.People)
+}
+
 // KeyOwner returns the organization other than self that answers to key
 // (its acronym, name or one of its aliases, ignoring case, spaces and
 // punctuation), or nil.

@@ -148,3 +148,27 @@ func TestDiff_FactsLeaveOutProvenanceAndStoreIdsFollowRenames(t *testing.T) {
 		t.Errorf("removal: %+v", d.Lines)
 	}
 }
+
+func TestDirectoryEdits_AManagerMakesItFormalAndAnAddressHasOneName(t *testing.T) {
+	d := validDirectory()
+	w3c := d.Orgs[2]
+	w3c.Relationship = RelNone
+	w3c.AddManager(Person{Name: "Manny M.", Email: "manny@EXAMPLE.org"})
+	if w3c.Relationship != RelFormal || len(w3c.Managers) != 1 {
+		t.Errorf("after AddManager: %s, %+v", w3c.Relationship, w3c.Managers)
+	}
+	d.Orgs[1].Relationship = RelInformal
+	d.Orgs[1].AddManager(Person{Name: "X"})
+	if d.Orgs[1].Relationship != RelInformal {
+		t.Errorf("an informal relationship became %s", d.Orgs[1].Relationship)
+	}
+	d.NamePerson(Person{Name: "Manny M.", Email: "manny@EXAMPLE.org"})
+	for _, p := range []Person{d.Orgs[0].Managers[0], d.Orgs[1].Contacts[0], w3c.Managers[0]} {
+		if p.Name != "Manny M." {
+			t.Errorf("%s kept the name %q", p.Email, p.Name)
+		}
+	}
+	if p := d.Validate(); len(p) != 0 {
+		t.Errorf("problems after the edits:\n%v", p)
+	}
+}

@@ -491,18 +491,13 @@ func (a *adminCall) person(ctx context.Context, role bot.Role, add bool) (*bot.R
 		}
 		switch {
 		case role == bot.RoleManager:
-			n.Managers = append(n.Managers, p)
-			// An appointed IETF liaison manager is what makes a
-			// relationship formal (RFC 4052).
-			if n.Relationship == bot.RelNone {
-				n.Relationship = bot.RelFormal
-			}
+			n.AddManager(p)
 		case set:
 			n.Contacts = []bot.Person{p}
 		default:
 			n.Contacts = append(n.Contacts, p)
 		}
-		renamePerson(d, p)
+		d.NamePerson(p)
 		return nil
 	}, notes...)
 }
@@ -539,30 +534,9 @@ func (a *adminCall) coordinator(ctx context.Context, add bool) (*bot.Response, e
 	return a.edit(ctx, fmt.Sprintf("Added %s to the IAB liaison coordinators.", bot.PersonLine(p)), func(d *bot.Directory) error {
 		d.Coordinators.People = append(d.Coordinators.People, p)
 		d.Coordinators.Provenance = a.provenance()
-		renamePerson(d, p)
+		d.NamePerson(p)
 		return nil
 	}, "The Datatracker's IAB liaison_coordinator roles replace the coordinators at the next directory sync.")
-}
-
-// renamePerson gives everyone in the directory with p's address p's name:
-// one address is one person.
-func renamePerson(d *bot.Directory, p bot.Person) {
-	if p.Email == "" || p.Name == "" {
-		return
-	}
-	fix := func(ps []bot.Person) {
-		for i := range ps {
-			if bot.SameEmail(ps[i].Email, p.Email) {
-				ps[i].Name = p.Name
-			}
-		}
-	}
-	for _, o := range d.Orgs {
-		fix(o.Managers)
-		fix(o.Contacts)
-		fix(o.Approvers)
-	}
-	fix(d.Coordinators.People)
 }
 
 func listPeople(ps []bot.Person) string {
