@@ -17,18 +17,17 @@ import (
 )
 
 type env struct {
-	t   testing.TB
-	db  *storage.DB
-	aud bot.Audience
-	now time.Time
-	mu  sync.Mutex
-	org *bot.Organization
-	dir *bot.Directory
+	t    testing.TB
+	db   *storage.DB
+	aud  bot.Audience
+	time *storagetest.Clock
+	org  *bot.Organization
+	dir  *bot.Directory
 }
 
 func newEnv(t testing.TB) *env {
 	ctx := context.Background()
-	e := &env{t: t, now: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	e := &env{t: t, time: storagetest.NewClock(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))}
 	db := storagetest.Open(t, storagetest.Now(e.clock))
 	e.db = db
 	e.aud = bot.Audience{Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
@@ -37,8 +36,8 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-func (e *env) clock() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-func (e *env) set(t time.Time)  { e.mu.Lock(); e.now = t; e.mu.Unlock() }
+func (e *env) clock() time.Time { return e.time.Now() }
+func (e *env) set(t time.Time)  { e.time.Set(t) }
 
 func (e *env) sweeper() *reminders.Sweeper {
 	return &reminders.Sweeper{Store: e.db, Schedule: bot.DefaultSchedule(), Now: e.clock, Logger: slog.New(slog.DiscardHandler),

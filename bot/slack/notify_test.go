@@ -4,32 +4,31 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
+	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
 
 // notifyEnv is the notification path end to end: real storage, the real
 // dispatcher, this adapter as its Chat, a fake Slack.
 type notifyEnv struct {
 	*testEnv
-	aud bot.Audience
-	mu  sync.Mutex
-	now time.Time
+	aud  bot.Audience
+	time *storagetest.Clock
 }
 
 func newNotifyEnv(t *testing.T) *notifyEnv {
-	e := &notifyEnv{testEnv: newTestEnv(t), now: routerNow}
+	e := &notifyEnv{testEnv: newTestEnv(t), time: storagetest.NewClock(routerNow)}
 	e.db.Now = e.clock
 	e.aud = bot.Audience{Platforms: []string{bot.PlatformSlack}, Liaison: map[string]string{bot.PlatformSlack: "CLIAISON"}}
 	return e
 }
 
-func (e *notifyEnv) clock() time.Time     { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-func (e *notifyEnv) tick(d time.Duration) { e.mu.Lock(); e.now = e.now.Add(d); e.mu.Unlock() }
+func (e *notifyEnv) clock() time.Time     { return e.time.Now() }
+func (e *notifyEnv) tick(d time.Duration) { e.time.Add(d) }
 
 func (e *notifyEnv) dispatcher() *outbox.Dispatcher {
 	return &outbox.Dispatcher{Store: e.db, Chats: map[string]bot.Chat{bot.PlatformSlack: e.adapter}, Now: e.clock,

@@ -40,8 +40,7 @@ type botHarness struct {
 	a      *Adapter
 	logs   *syncBuffer
 
-	clockMu sync.Mutex
-	clock   time.Time
+	clock *storagetest.Clock
 
 	reqMu sync.Mutex
 	reqs  []bot.Request // every request the router got, as the adapter built it
@@ -51,7 +50,7 @@ type botHarness struct {
 
 func newBotHarness(t *testing.T) *botHarness {
 	t.Helper()
-	h := &botHarness{t: t, srv: zuliptest.NewServer(t), path: filepath.Join(t.TempDir(), "bot.db"), clock: testNow, logs: &syncBuffer{}}
+	h := &botHarness{t: t, srv: zuliptest.NewServer(t), path: filepath.Join(t.TempDir(), "bot.db"), clock: storagetest.NewClock(testNow), logs: &syncBuffer{}}
 	h.client, h.sleeps = newTestClient(t, h.srv)
 	h.open()
 	t.Cleanup(func() {
@@ -62,17 +61,9 @@ func newBotHarness(t *testing.T) *botHarness {
 	return h
 }
 
-func (h *botHarness) now() time.Time {
-	h.clockMu.Lock()
-	defer h.clockMu.Unlock()
-	return h.clock
-}
+func (h *botHarness) now() time.Time { return h.clock.Now() }
 
-func (h *botHarness) advance(d time.Duration) {
-	h.clockMu.Lock()
-	defer h.clockMu.Unlock()
-	h.clock = h.clock.Add(d)
-}
+func (h *botHarness) advance(d time.Duration) { h.clock.Add(d) }
 
 // open opens the database and builds a router and an adapter on it, as a
 // (re)started process does.
