@@ -95,7 +95,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		maxPages:     DefaultMaxPages,
 		timeout:      DefaultRequestTimeout,
 		cacheTTL:     DefaultCacheTTL,
-		sleep:        sleepContext,
+		sleep:        retry.Sleep,
 		now:          time.Now,
 		log:          slog.New(slog.DiscardHandler),
 	}
@@ -126,21 +126,6 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 // BaseURL returns the base URL the client was made with (without a
 // trailing slash).
 func (c *Client) BaseURL() string { return c.base.String() }
-
-// sleepContext waits for d or until ctx is done.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // endpoint builds the absolute URL of an API path such as
 // "/api/v1/group/group/" with the given raw query.

@@ -71,14 +71,11 @@ func (a *Adapter) call(ctx context.Context, method string, fn func(ctx context.C
 		wait, retryable := a.retryWait(err, attempt)
 		if retryable && retryAllowed(ctx) && attempt < a.cfg.Retry.MaxAttempts && ctx.Err() == nil && fits(ctx, wait) {
 			a.log.Debug("slack call failed; retrying", "method", method, "code", errorCode(err), "attempt", attempt, "wait", wait)
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
+			serr := retry.Sleep(ctx, wait)
+			if serr == nil {
 				continue
-			case <-ctx.Done():
-				t.Stop()
-				err = errors.Join(err, ctx.Err())
 			}
+			err = errors.Join(err, serr)
 		}
 		e := &APIError{Method: method, Code: errorCode(err), Err: err}
 		a.log.Warn("slack call failed", "method", method, "code", e.Code, "attempts", attempt, "err", err)

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ietf-tools/liaisonbot/internal/retry"
 )
 
 // Timeouts of a single HTTP attempt.
@@ -155,7 +157,7 @@ func New(site, email, apiKey string, opts ...Option) (*Client, error) {
 		userAgent: DefaultUserAgent(),
 		logger:    slog.New(slog.DiscardHandler),
 		retry:     DefaultRetryPolicy(),
-		sleep:     sleepContext,
+		sleep:     retry.Sleep,
 		timeout:   DefaultTimeout,
 		longpoll:  DefaultLongpollTimeout,
 	}
@@ -237,19 +239,4 @@ func (c *Client) longpollTimeout() time.Duration {
 		return d
 	}
 	return c.longpoll
-}
-
-// sleepContext waits for d or until ctx is done.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

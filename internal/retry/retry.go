@@ -6,6 +6,7 @@
 package retry
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -83,4 +84,19 @@ func Seconds(s float64) time.Duration {
 		us++
 	}
 	return time.Duration(us) * time.Microsecond
+}
+
+// Sleep waits for d, or until ctx is done (then it returns ctx's error).
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

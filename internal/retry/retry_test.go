@@ -1,6 +1,8 @@
 package retry
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -64,5 +66,19 @@ func TestAfter_SecondsFractionsAndDates(t *testing.T) {
 		if got := After(in, now); got != want {
 			t.Errorf("After(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestSleep_EndsWithTheContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := Sleep(ctx, 0); err != nil {
+		t.Errorf("no wait: %v", err)
+	}
+	cancel()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
+	}
+	if err := Sleep(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("a short wait: %v", err)
 	}
 }
