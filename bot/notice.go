@@ -43,8 +43,9 @@ func (t Target) ChannelKey() string {
 type Delivery struct {
 	Target  Target
 	Message Message
-	// Subject is the statement's "LS-12: title" as its first notice named
-	// it: a platform that threads by subject (Zulip's topics) uses it.
+	// Subject is the statement's "LS-12: title" as it was when the notice
+	// was written: a platform that threads by subject (Zulip's topics)
+	// uses it.
 	Subject string
 	// Thread is the platform's id of the statement's thread in this channel
 	// (Slack: the parent message's ts); "" to start one.
@@ -108,10 +109,9 @@ type NoticeData struct {
 	Events   []int64   `json:"events,omitempty"`   // the change's events
 	Reminder *Reminder `json:"reminder,omitempty"` // a reminder's details
 	Nudge    *Nudge    `json:"nudge,omitempty"`    // a nudge's details
-	// Subject is the statement's "LS-<n>: <title>" as its first notice
-	// named it, so that later notices keep to its thread (Zulip's topic).
-	// Rows keep it under "topic", its name before platforms chose their
-	// own format.
+	// Subject is the statement's "LS-<n>: <title>" when the notice was
+	// written (bot.Subject). Rows keep it under "topic", its name before
+	// the platforms chose their own format from it.
 	Subject string `json:"topic,omitempty"`
 }
 

@@ -87,11 +87,10 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, e
 	return bot.Delivered{MessageID: strconv.FormatInt(ids[0], 10)}, nil
 }
 
-// Topic is the topic of a notice: the statement's subject as its first
-// notice named it ("LS-<n>: <title>", so that a statement's notices stay in
-// one topic however its title changes) cut to MaxTopicLength and to the
-// server's limit max; else "LS-<n>" for a statement's notice, else
-// "liaison statements".
+// Topic is the topic of a notice, Zulip's format of the statement's
+// subject: "LS-<n>: <title>" as the notice was written (bot.Subject), cut
+// to MaxTopicLength and to the server's limit max; else "LS-<n>" for a
+// statement's notice, else "liaison statements".
 func Topic(d bot.Delivery, max int) string {
 	if max <= 0 || max > MaxTopicLength {
 		max = MaxTopicLength
