@@ -145,18 +145,7 @@ type outboxRow struct {
 func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration, skip []string) ([]bot.OutboxItem, error) {
 	var out []bot.OutboxItem
 	err := db.write(ctx, "claim notices", func(tx *sqlx.Tx) error {
-		q := `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts FROM outbox o
-			WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
-			AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending')`
-		args := []any{now.UnixMilli(), now.UnixMilli()}
-		if len(skip) > 0 {
-			q += ` AND (platform || '|' || channel) NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(skip)), ", ") + `)`
-			for _, s := range skip {
-				args = append(args, s)
-			}
-		}
-		q += ` ORDER BY next_attempt_at, id LIMIT ?`
-		args = append(args, limit)
+		q, args := claimQuery(now, limit, skip)
 		var rows []outboxRow
 		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
 			return err
@@ -176,6 +165,21 @@ func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, lim
 		return nil
 	})
 	return out, err
+}
+
+// claimQuery is the query ClaimNotices runs to pick the rows it leases.
+func claimQuery(now time.Time, limit int, skip []string) (string, []any) {
+	q := `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts FROM outbox o
+		WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
+		AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending')`
+	args := []any{now.UnixMilli(), now.UnixMilli()}
+	if len(skip) > 0 {
+		q += ` AND (platform || '|' || channel) NOT IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(skip)), ", ") + `)`
+		for _, s := range skip {
+			args = append(args, s)
+		}
+	}
+	return q + ` ORDER BY next_attempt_at, id LIMIT ?`, append(args, limit)
 }
 
 // errLeaseLost says another dispatcher holds the row now.

@@ -313,17 +313,9 @@ type DirectoryChange = struct {
 	Change string
 }
 
-// DirectoryHistory returns one page of the directory's history, newest
-// first, and whether there are more: the changes to the organization with
-// orgID or, for older entries, with one of the names (its acronym and
-// aliases); every change when orgID is 0 and there are no names.
-func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]DirectoryChange, bool, error) {
-	if pageSize <= 0 {
-		pageSize = 20
-	}
-	if page <= 0 {
-		page = 1
-	}
+// historyQuery is the query DirectoryHistory runs: one row more than a
+// page, to tell whether there are more.
+func historyQuery(orgID int64, names []string, page, pageSize int) (string, []any) {
 	var where []string
 	var args []any
 	if orgID != 0 {
@@ -340,8 +332,21 @@ func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string,
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " OR ")
 	}
-	q += ` ORDER BY id DESC LIMIT ? OFFSET ?`
-	args = append(args, pageSize+1, (page-1)*pageSize)
+	return q + ` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, pageSize+1, (page-1)*pageSize)
+}
+
+// DirectoryHistory returns one page of the directory's history, newest
+// first, and whether there are more: the changes to the organization with
+// orgID or, for older entries, with one of the names (its acronym and
+// aliases); every change when orgID is 0 and there are no names.
+func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]DirectoryChange, bool, error) {
+	if pageSize <= 0 {
+		pageSize = 20
+	}
+	if page <= 0 {
+		page = 1
+	}
+	q, args := historyQuery(orgID, names, page, pageSize)
 	var out []DirectoryChange
 	err := db.read(ctx, "read directory history", func(tx *sqlx.Tx) error {
 		rows, err := tx.QueryxContext(ctx, q, args...)
