@@ -194,6 +194,7 @@ func TestHistory_EveryStatementChangeWritesItsEventsInItsTransaction(t *testing.
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			db := MustOpenDB(t)
 			org := MustSeed(t, db).OrgByAcronym("3GPP")
@@ -339,6 +340,7 @@ func TestHistory_EveryDirectoryChangeIsRecordedWithItsRemovals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			db := MustOpenDB(t)
 			MustSeed(t, db)
 			db.Now = func() time.Time { return historyNow }
