@@ -27,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -697,8 +698,10 @@ func percentiles(lat []time.Duration) string {
 		return "-\t-\t-\t-\t"
 	}
 	slices.Sort(lat)
+	// Nearest rank: the ceil(q·n)-th smallest, so that at least q of the
+	// requests took that long or less.
 	p := func(q float64) time.Duration {
-		i := int(q*float64(len(lat))+0.5) - 1
+		i := int(math.Ceil(q*float64(len(lat))-1e-9)) - 1
 		return lat[max(0, min(i, len(lat)-1))]
 	}
 	return fmt.Sprintf("%s\t%s\t%s\t%s\t", ms(p(0.50)), ms(p(0.90)), ms(p(0.99)), ms(lat[len(lat)-1]))

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -269,7 +270,8 @@ func (r *result) print(w io.Writer, o options) {
 		if len(r.latencies) == 0 {
 			return 0
 		}
-		i := int(p*float64(len(r.latencies))+0.5) - 1
+		// Nearest rank: the ceil(p·n)-th smallest.
+		i := int(math.Ceil(p*float64(len(r.latencies))-1e-9)) - 1
 		return r.latencies[max(0, min(i, len(r.latencies)-1))]
 	}
 	nerr := 0
