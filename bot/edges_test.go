@@ -209,9 +209,9 @@ func TestMatcher_TypoPrefixAndCandidateEdges(t *testing.T) {
 	orgs = append(orgs, &Organization{ID: 20, Acronym: "ABC", Name: "ABC Standards Development Organization of the World"})
 	m := NewMatcher(orgs)
 	for q, want := range map[string]string{
-		"cablelabz": "CableLabs", // a substituted letter
-		"xablelabz": "CableLabs", // two
-		"cbalelabs": "CableLabs", // a transposition
+		"cablelabz":  "CableLabs",  // a substituted letter
+		"xablelabz":  "CableLabs",  // two
+		"cbalelabs":  "CableLabs",  // a transposition
 		"ieee 802.2": "IEEE 802.1", // a substituted digit
 	} {
 		if r := m.Match(q); r.Org == nil || r.Org.Acronym != want {
