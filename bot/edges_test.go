@@ -227,9 +227,19 @@ func TestMatcher_TypoPrefixAndCandidateEdges(t *testing.T) {
 	if r.Org != nil || strings.Join(got, ", ") != "ITU-T SG11 0.6, ITU-T SG12 0.6, ITU-T SG13 0.6, ITU-T SG15 0.6, ITU-T SG16 0.6" {
 		t.Errorf("candidates for itu-t sg1: %v (org %v)", got, r.Org)
 	}
-	// A prefix scores 0.5 plus 0.1 per missing character, at most 1.5.
+	// A prefix scores 0.5 plus 0.1 per missing character, at most 1.5:
+	// better than the query inside another name (2.0).
+	m = NewMatcher(append(orgs, &Organization{ID: 21, Acronym: "TABC", Name: "The ABC Standards"},
+		&Organization{ID: 22, Acronym: "3GPP", Name: "3rd Generation Partnership Project"}))
 	if r := m.Match("abc standards"); r.Org == nil || r.Org.ID != 20 {
-		t.Errorf("a long prefix: %+v", r)
+		t.Errorf("a long prefix against a substring: %+v", r)
+	}
+	// A short query with one substituted letter, and one too many.
+	if r := m.Match("3gpq"); r.Org == nil || r.Org.ID != 22 {
+		t.Errorf("3gpq: %+v", r)
+	}
+	if r := m.Match("3gqq"); r.Org != nil || len(r.Candidates) != 0 {
+		t.Errorf("3gqq (two typos in four characters): %+v", r)
 	}
 }
 
@@ -261,6 +271,8 @@ func TestBoundedDistance_LongKeysAndEdges(t *testing.T) {
 		{"ab", "ba", 1, 1},
 		{"abc", "", 3, 3},
 		{"abcd", "a", 2, 3},
+		{"abcd", "ab", 2, 2}, // as far apart in length as allowed
+		{"a", "bc", 2, 2},
 		{"a", "abcd", 3, 3},
 	} {
 		if got := boundedDistance(tc.a, tc.b, tc.max); got != tc.want {

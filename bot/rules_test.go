@@ -129,3 +129,40 @@ func TestFirstLine(t *testing.T) {
 		}
 	}
 }
+
+func TestNewStatement_PostedOnSubmission(t *testing.T) {
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	by := Actor{Platform: PlatformSlack, UserID: "U0ASA", Name: "Åsa Lindqvist"}
+	for _, tc := range []struct {
+		s    Statement
+		want string
+	}{
+		{Statement{Direction: Outgoing, PriorApproval: true}, "posted:prior approval obtained"},
+		{Statement{Direction: Incoming}, "posted:"},
+		{Statement{Direction: Outgoing}, ""},
+	} {
+		n, events := NewStatement(&tc.s, by, now)
+		got := ""
+		for _, e := range events {
+			if e.Type == EventPosted {
+				got = string(e.Type) + ":" + e.Note
+			}
+		}
+		if got != tc.want || (tc.want != "") != (n.State == StatePosted) {
+			t.Errorf("%s (prior approval %v): %s %q, want %q", tc.s.Direction, tc.s.PriorApproval, n.State, got, tc.want)
+		}
+	}
+}
+
+func TestRouting_CopiesTheCoordinators(t *testing.T) {
+	org := &Organization{Acronym: "3GPP", Relationship: RelFormal, Managers: []Person{{Name: "Åsa Lindqvist", Email: "asa@example.org"}},
+		CC: []string{"3gpp-liaison@example.org", "liaison-coordination@iab.org"}}
+	r := Routing(RouteQuery{Org: org, Direction: Outgoing}, Coordinators{})
+	if strings.Join(r.CC, ", ") != "liaison-coordination@iab.org, 3gpp-liaison@example.org" {
+		t.Errorf("cc with the default address: %v", r.CC)
+	}
+	r = Routing(RouteQuery{Org: org, Direction: Outgoing}, Coordinators{Email: "iab-liaisons@example.org"})
+	if strings.Join(r.CC, ", ") != "iab-liaisons@example.org, 3gpp-liaison@example.org, liaison-coordination@iab.org" {
+		t.Errorf("cc with the address on record: %v", r.CC)
+	}
+}
