@@ -1,0 +1,86 @@
+package commands_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ietf-tools/liaisonbot/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestTranscript_AnswersAsTheyRead runs a session through the router on
+// the bundled directory (with a titled manager and an approver added) and
+// compares every answer, as the console renders it, with
+// testdata/transcript.txt (go test ./commands -update rewrites it; review
+// the diff).
+func TestTranscript_AnswersAsTheyRead(t *testing.T) {
+	h := newHarness(t)
+	if _, err := h.db.EditDirectory(context.Background(), "test", func(d *bot.Directory) (*bot.Directory, error) {
+		o := d.OrgByAcronym("3GPP")
+		o.Managers = append(o.Managers, bot.Person{Name: "Åsa Lindqvist", Email: "asa.lindqvist@example.org", Title: "CT chair", Provenance: o.Provenance})
+		o.Approvers = []bot.Person{{Name: "Benoît Claise", Email: "benoit.claise@example.org", Provenance: o.Provenance}}
+		return d, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	asa := as("asa.lindqvist@example.org")
+	script := []struct {
+		who  bot.Actor
+		line string
+	}{
+		{admin, "contact 3gpp"},
+		{admin, "contact 3GPP SA2"},
+		{admin, "contact ieee 802.1"},
+		{admin, "contact icann rzerc"},
+		{admin, "contact itu-t sg1"},
+		{admin, "contact Acme Standards Body"},
+		{admin, "contact"},
+		{admin, `submit to=3GPP from=opsawg purpose=action deadline=2027-01-15 title="LS on YANG models for 5G transport" body="Please review the attached models." response-contact=benoit.claise@example.org`},
+		{asa, "show LS-1"},
+		{asa, "approve LS-1 fine by the IAB"},
+		{asa, "post LS-1"},
+		{admin, "list open"},
+		{admin, "search yang"},
+		{admin, "nudge LS-1 the plenary is next week"},
+		{as("nobody@example.org"), "nudge LS-1 again"},
+		{asa, "snooze LS-1 7"},
+		{asa, "snooze LS-1 0"},
+		{asa, "taken LS-1 answered"},
+		{admin, "admin org rename 3GPP 3GPP-X Third Generation Partnership Project"},
+		{admin, "admin org rename 3GPP-X 3GPP-X"},
+		{admin, "admin manager add 3GPP-X Kim Lee kim.lee@example.org"},
+		{admin, "admin org remove 3GPP SA2"},
+		{admin, "admin coordinator add Pat Example"},
+		{admin, "admin coordinator remove"},
+		{admin, "admin contact remove 3GPP-X 3GPPLiaison@etsi.org"},
+		{admin, "admin sync dry-run"},
+		{admin, "orgs history 3GPP-X"},
+	}
+	var b strings.Builder
+	for _, s := range script {
+		b.WriteString("> " + s.line + "   (" + s.who.Key() + ")\n")
+		b.WriteString(h.do(s.who, s.line))
+		b.WriteString("\n")
+	}
+	golden := filepath.Join("testdata", "transcript.txt")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./commands -update writes it)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("the transcript differs from %s (go test ./commands -update rewrites it):\n%s", golden, b.String())
+	}
+}
