@@ -63,6 +63,11 @@ func TestEmailArg(t *testing.T) {
 		"<jane@example.org>":                         "jane@example.org",
 		"mailto:jane@example.org":                    "jane@example.org",
 		"<mailto:jane@example.org|jane@example.org>": "jane@example.org",
+		"MAILTO:jane@example.org":                    "jane@example.org",
+		"mailto:":                                    "",
+		"mailto":                                     "mailto",
+		"<|jane@example.org>":                        "",
+		" <jane@example.org> ":                       "jane@example.org",
 	} {
 		if got := emailArg(in); got != want {
 			t.Errorf("emailArg(%q) = %q, want %q", in, got, want)
