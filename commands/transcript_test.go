@@ -29,10 +29,7 @@ func TestTranscript_AnswersAsTheyRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	asa := as("asa.lindqvist@example.org")
-	script := []struct {
-		who  bot.Actor
-		line string
-	}{
+	script := []step{
 		{admin, "contact 3gpp"},
 		{admin, "contact 3GPP SA2"},
 		{admin, "contact ieee 802.1"},
@@ -61,13 +58,25 @@ func TestTranscript_AnswersAsTheyRead(t *testing.T) {
 		{admin, "admin sync dry-run"},
 		{admin, "orgs history 3GPP-X"},
 	}
+	checkTranscript(t, h, "transcript.txt", script)
+}
+
+type step = struct {
+	who  bot.Actor
+	line string
+}
+
+// checkTranscript runs the script and compares the answers with
+// testdata/name.
+func checkTranscript(t *testing.T, h *harness, name string, script []step) {
+	t.Helper()
 	var b strings.Builder
 	for _, s := range script {
 		b.WriteString("> " + s.line + "   (" + s.who.Key() + ")\n")
 		b.WriteString(h.do(s.who, s.line))
 		b.WriteString("\n")
 	}
-	golden := filepath.Join("testdata", "transcript.txt")
+	golden := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
@@ -83,4 +92,24 @@ func TestTranscript_AnswersAsTheyRead(t *testing.T) {
 	if b.String() != string(want) {
 		t.Errorf("the transcript differs from %s (go test ./commands -update rewrites it):\n%s", golden, b.String())
 	}
+}
+
+// TestTranscript_TheFormAndHelp walks the statement form on the console
+// (wrong answers, a choice, back, keep, skip, the summary) and asks for
+// help, compared with testdata/form.txt.
+func TestTranscript_TheFormAndHelp(t *testing.T) {
+	h := newHarness(t)
+	jo := as("jo.example@example.org")
+	var script []step
+	for _, line := range []string{
+		"submit", "sideways", "outgoing", "itu-t sg1", "2", "back", "keep", "opsawg",
+		"Réponse: YANG models for optical transport\u00a0networks", "action", "2026-11-25", "2027-01-15",
+		"Please review the attached models.\nThanks.", "ftp://example.org/x.zip", "https://www.ietf.org/x.pdf",
+		"Benoît Claise <benoit@example.org>", "benoit@example.org", "skip", "skip", "skip", "skip", "no",
+		"cancel",
+		"help", "help post", "help admin", "help nosuch", "hepl",
+	} {
+		script = append(script, step{jo, line})
+	}
+	checkTranscript(t, h, "form.txt", script)
 }
