@@ -57,8 +57,14 @@ func TestTranscript_AnswersAsTheyRead(t *testing.T) {
 		{admin, "admin contact remove 3GPP-X 3GPPLiaison@etsi.org"},
 		{admin, "admin sync dry-run"},
 		{admin, "orgs history 3GPP-X"},
+		{admin, "orgs history 3GPP-X page 100000"},
+		{admin, "orgs history 3GPP-X page 100001"},
+		{admin, "orgs history 3GPP-X page 0"},
 	}
 	checkTranscript(t, h, "transcript.txt", script)
+	// The whole history, paged (the seed's entries carry the real time of
+	// the seeding, so this one is not in the golden file).
+	mustContain(t, h.do(admin, "orgs history page 2"), "Directory history (page 2)", "bundled directory: added: ", "Next: orgs history page 3")
 }
 
 type step = struct {
