@@ -60,6 +60,15 @@ func TestTranscript_AnswersAsTheyRead(t *testing.T) {
 		{admin, "orgs history 3GPP-X page 100000"},
 		{admin, "orgs history 3GPP-X page 100001"},
 		{admin, "orgs history 3GPP-X page 0"},
+		{admin, "show LS-99"},
+		{admin, "show"},
+		{admin, "search"},
+		{admin, "search yang page 2"},
+		{admin, "kill LS-1"},
+		{admin, "approve LS-1"},
+		{admin, "version"},
+		{admin, "reply LS-1"},
+		{admin, "cancel"},
 	}
 	checkTranscript(t, h, "transcript.txt", script)
 	// The whole history, paged (the seed's entries carry the real time of
