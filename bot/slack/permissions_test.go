@@ -17,17 +17,20 @@ import (
 // else is refused and nothing in the database changes but the adapter's
 // cache of Slack profiles.
 func TestPermissions_ThroughSignedSlashCommands(t *testing.T) {
+	// One fake Slack serves every case (each has its own adapter and
+	// database); it knows every actor's profile.
+	fake := newFakeSlack(t)
+	for _, x := range commandstest.Actors {
+		fake.SetUser(x.UserID, x.Email, x.Name)
+	}
 	for _, tc := range commandstest.Cases() {
 		for _, a := range commandstest.Actors {
 			t.Run(tc.Name+"/"+string(a.Kind), func(t *testing.T) {
 				t.Parallel()
 				db := commandstest.Open(t)
 				db.Logger = quietLogger()
-				e := &testEnv{t: t, dbPath: db.Path, db: db, fake: newFakeSlack(t), router: commandstest.Router(db)}
+				e := &testEnv{t: t, dbPath: db.Path, db: db, fake: fake, router: commandstest.Router(db)}
 				e.router.Logger = quietLogger()
-				for _, x := range commandstest.Actors {
-					e.fake.SetUser(x.UserID, x.Email, x.Name)
-				}
 				e.start()
 				before := storagetest.Dump(t, db.Path, "slack_users", "slack_emails")
 
