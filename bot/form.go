@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -500,50 +499,6 @@ func BuildStatement(in map[string]string, env FormEnv) (*Statement, map[string]s
 	return s, v, nil
 }
 
-// FormValues turns a statement back into form values (for replies and
-// edits).
-func FormValues(s *Statement, d *Directory) map[string]string {
-	v := map[string]string{
-		FDirection: string(s.Direction),
-		FTitle:     s.Title,
-		FPurpose:   string(s.Purpose),
-		FBody:      s.Body,
-	}
-	org, group := s.To, s.From
-	if s.Direction == Incoming {
-		org, group = s.From, s.To
-	}
-	v[FOrg], v[FGroup] = org, group
-	if !s.Deadline.IsZero() {
-		v[FDeadline] = s.Deadline.String()
-	}
-	if s.Related != 0 {
-		v[FRelated] = Ref(s.Related)
-	}
-	set := func(k string, xs []string, sep string) {
-		if len(xs) > 0 {
-			v[k] = strings.Join(xs, sep)
-		}
-	}
-	set(FAttachments, s.Attachments, "\n")
-	set(FResponse, s.ResponseContacts, ", ")
-	set(FTechnical, s.TechnicalContacts, ", ")
-	set(FToContacts, s.ToContacts, ", ")
-	set(FCC, s.CC, ", ")
-	if s.Identifiers != "" {
-		v[FIdentifiers] = s.Identifiers
-	}
-	if s.Direction == Outgoing && s.PriorApproval {
-		v[FApproved] = "yes"
-	}
-	for k, x := range v {
-		if x == "" {
-			delete(v, k)
-		}
-	}
-	return v
-}
-
 // ReplyValues pre-fills a reply as the Datatracker does: the direction
 // reversed (From and To swapped), purpose In Response, the related statement
 // set, and the To contacts taken from the original's response contacts.
@@ -614,16 +569,6 @@ func setIfEmpty(v map[string]string, k, x string) {
 	if x != "" && v[k] == "" {
 		v[k] = x
 	}
-}
-
-// SortedKeys returns the map's keys sorted (for stable output).
-func SortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Today is the calendar day of now in loc.

@@ -71,6 +71,10 @@ func TestEmailArg(t *testing.T) {
 		"jane@example.org":        "jane@example.org",
 		"<jane@example.org>":      "jane@example.org",
 		"mailto:jane@example.org": "jane@example.org",
+		"MAILTO:jane@example.org": "jane@example.org",
+		"mailto:":                 "",
+		"mailto":                  "mailto",
+		" <jane@example.org> ":    "jane@example.org",
 	} {
 		if got := emailArg(in); got != want {
 			t.Errorf("emailArg(%q) = %q, want %q", in, got, want)
@@ -203,5 +207,33 @@ func TestLink_NamesTheRolesOfALinkedManager(t *testing.T) {
 	if got := text(resp); !strings.Contains(got, "Linked @U0777 to Jane Doe <jane@example.org>") ||
 		!strings.Contains(got, "IETF liaison manager for 3GPP") {
 		t.Errorf("reply:\n%s", got)
+	}
+}
+
+func TestLink_NamesEveryRoleAndSelfByID(t *testing.T) {
+	r, db := linkRouter(t)
+	if r.Lookup("admin") == nil {
+		r.Register(adminCommand(nil))
+	}
+	for _, line := range []string{"admin manager add 3GPP Jane Doe jane@example.org", "admin contact set CableLabs Jane Doe jane@example.org",
+		"admin coordinator add Jane Doe jane@example.org"} {
+		if resp := run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN"}, line); resp.Outcome != "" {
+			t.Fatalf("%s: %s", line, text(resp))
+		}
+	}
+	got := text(run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN"}, "link slack:U0777 jane@example.org"))
+	if !strings.Contains(got, "In the directory: IETF liaison manager for 3GPP; liaison contact of CableLabs; IAB liaison coordinator.") {
+		t.Errorf("roles:\n%s", got)
+	}
+	// Only a contact: no manager part.
+	run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN"}, "admin contact set MEF Liaison Office liaison@mef.example")
+	got = text(run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN"}, "link slack:U0888 liaison@mef.example"))
+	if !strings.Contains(got, "In the directory: liaison contact of MEF.") || strings.Contains(got, "manager") {
+		t.Errorf("a contact's roles:\n%s", got)
+	}
+	// An admin linking their own id keeps their chat name.
+	run(r, bot.PlatformSlack, bot.Actor{UserID: "UADMIN", Name: "Ada Admin"}, "link slack:UADMIN ada@example.org")
+	if p, err := db.PersonByChat(context.Background(), "slack", "UADMIN"); err != nil || p.Name != "Ada Admin" {
+		t.Errorf("self-link by id: %+v, %v", p, err)
 	}
 }

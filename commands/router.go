@@ -159,9 +159,6 @@ func (r *Router) Register(d *Definition) {
 	r.defs = append(r.defs, d)
 }
 
-// Definitions returns the registered commands in registration order.
-func (r *Router) Definitions() []*Definition { return r.defs }
-
 // Lookup returns the definition for a command word or alias.
 func (r *Router) Lookup(word string) *Definition { return r.index[strings.ToLower(word)] }
 

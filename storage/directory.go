@@ -229,17 +229,9 @@ func recordChanges(ctx context.Context, tx *sqlx.Tx, now time.Time, by string, d
 	return err
 }
 
-// DirectoryHistory returns one page of the directory's history, newest
-// first, and whether there are more: the changes to the organization with
-// orgID or, for older entries, with one of the names (its acronym and
-// aliases); every change when orgID is 0 and there are no names.
-func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]bot.DirectoryChange, bool, error) {
-	if pageSize <= 0 {
-		pageSize = 20
-	}
-	if page <= 0 {
-		page = 1
-	}
+// historyQuery is the query DirectoryHistory runs: one row more than a
+// page, to tell whether there are more.
+func historyQuery(orgID int64, names []string, page, pageSize int) (string, []any) {
 	var where []string
 	var args []any
 	if orgID != 0 {
@@ -256,8 +248,21 @@ func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string,
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " OR ")
 	}
-	q += ` ORDER BY id DESC LIMIT ? OFFSET ?`
-	args = append(args, pageSize+1, (page-1)*pageSize)
+	return q + ` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, pageSize+1, (page-1)*pageSize)
+}
+
+// DirectoryHistory returns one page of the directory's history, newest
+// first, and whether there are more: the changes to the organization with
+// orgID or, for older entries, with one of the names (its acronym and
+// aliases); every change when orgID is 0 and there are no names.
+func (db *DB) DirectoryHistory(ctx context.Context, orgID int64, names []string, page, pageSize int) ([]bot.DirectoryChange, bool, error) {
+	if pageSize <= 0 {
+		pageSize = 20
+	}
+	if page <= 0 {
+		page = 1
+	}
+	q, args := historyQuery(orgID, names, page, pageSize)
 	var out []bot.DirectoryChange
 	err := db.read(ctx, "read directory history", func(tx *sqlx.Tx) error {
 		rows, err := tx.QueryxContext(ctx, q, args...)

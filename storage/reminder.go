@@ -9,6 +9,20 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
+// The queries ReminderCandidates runs: statements awaiting action with a
+// deadline between two dates, and pending ones (outgoing ones await
+// approval, incoming ones their recording).
+const (
+	dueQuery = `SELECT ` + statementColumns + ` FROM statements
+		WHERE action_required = 1 AND action_taken = 0 AND state <> 'dead' AND sort_deadline BETWEEN ? AND ?`
+	awaitingApprovalQuery = `SELECT ` + statementColumns + ` FROM statements
+		WHERE state = 'pending'`
+)
+
+// remindersSentQuery is RemindersSent's query, before sqlx.In expands the
+// ids.
+const remindersSentQuery = `SELECT statement_id, key FROM reminders_sent WHERE statement_id IN (?)`
+
 // ReminderCandidates returns the statements that may have a reminder due
 // around today: awaiting action with a deadline between from and to, and
 // pending statements (outgoing ones await approval, incoming ones their
@@ -17,14 +31,11 @@ import (
 func (db *DB) ReminderCandidates(ctx context.Context, from, to bot.Date) ([]*bot.Statement, error) {
 	var out []*bot.Statement
 	err := db.read(ctx, "reminder candidates", func(tx *sqlx.Tx) error {
-		a, err := selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements
-			WHERE action_required = 1 AND action_taken = 0 AND state <> 'dead' AND sort_deadline BETWEEN ? AND ?`,
-			from.String(), to.String())
+		a, err := selectStatements(ctx, tx, dueQuery, from.String(), to.String())
 		if err != nil {
 			return err
 		}
-		b, err := selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements
-			WHERE state = 'pending'`)
+		b, err := selectStatements(ctx, tx, awaitingApprovalQuery)
 		if err != nil {
 			return err
 		}
@@ -49,7 +60,7 @@ func (db *DB) RemindersSent(ctx context.Context, ids []int64) (map[int64][]strin
 	out := map[int64][]string{}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		q, args, err := sqlx.In(`SELECT statement_id, key FROM reminders_sent WHERE statement_id IN (?)`, chunk)
+		q, args, err := sqlx.In(remindersSentQuery, chunk)
 		if err != nil {
 			return nil, err
 		}

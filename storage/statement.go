@@ -369,12 +369,11 @@ func (db *DB) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.State
 	if q.Words != "" && ftsQuery(q.Words) == "" {
 		return nil, false, bot.Errorf(bot.EINVALID, "Search for some words (letters or digits).")
 	}
-	w, args := listWhere(q)
-	args = append(args, q.PageSize+1, (q.Page-1)*q.PageSize)
+	query, args := listQuery(q)
 	var out []*bot.Statement
 	err := db.read(ctx, "list statements", func(tx *sqlx.Tx) error {
 		var err error
-		out, err = selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements`+w+` LIMIT ? OFFSET ?`, args...)
+		out, err = selectStatements(ctx, tx, query, args...)
 		return err
 	})
 	if err != nil {
@@ -385,6 +384,13 @@ func (db *DB) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.State
 		out = out[:q.PageSize]
 	}
 	return out, more, nil
+}
+
+// listQuery is the query ListStatements runs for q (its page and page
+// size set): one row more than a page, to tell whether there are more.
+func listQuery(q bot.ListQuery) (string, []any) {
+	w, args := listWhere(q)
+	return `SELECT ` + statementColumns + ` FROM statements` + w + ` LIMIT ? OFFSET ?`, append(args, q.PageSize+1, (q.Page-1)*q.PageSize)
 }
 
 func selectStatements(ctx context.Context, tx *sqlx.Tx, query string, args ...any) ([]*bot.Statement, error) {
@@ -434,6 +440,13 @@ func isWordRune(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 127
 }
 
+// searchQuery is the query SearchStatements runs: the full-text index
+// picks one page of ids, newest first (arguments: the FTS query, the limit
+// and the offset).
+const searchQuery = `SELECT ` + statementColumns + ` FROM statements WHERE id IN (
+	SELECT docid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY docid DESC LIMIT ? OFFSET ?)
+	ORDER BY id DESC`
+
 // SearchStatements finds statements by words in their title, body,
 // contacts and identifiers, newest first.
 func (db *DB) SearchStatements(ctx context.Context, words string, page, pageSize int) ([]*bot.Statement, bool, error) {
@@ -450,9 +463,7 @@ func (db *DB) SearchStatements(ctx context.Context, words string, page, pageSize
 	var out []*bot.Statement
 	err := db.read(ctx, "search statements", func(tx *sqlx.Tx) error {
 		var err error
-		out, err = selectStatements(ctx, tx, `SELECT `+statementColumns+` FROM statements WHERE id IN (
-			SELECT docid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY docid DESC LIMIT ? OFFSET ?)
-			ORDER BY id DESC`, q, pageSize+1, (page-1)*pageSize)
+		out, err = selectStatements(ctx, tx, searchQuery, q, pageSize+1, (page-1)*pageSize)
 		return err
 	})
 	if err != nil {

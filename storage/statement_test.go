@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
@@ -174,7 +176,7 @@ func TestStatements_ConcurrentWriters(t *testing.T) {
 		dur = time.Second
 	}
 	deadline := time.Now().Add(dur)
-	var created, moved, wantEvents atomic.Int64
+	var created, moved, killed, wantEvents atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := 0; g < 8; g++ {
@@ -199,6 +201,7 @@ func TestStatements_ConcurrentWriters(t *testing.T) {
 				// (which may have moved already: conflicts are fine).
 				for _, target := range []int64{id, max(1, id/2)} {
 					var nev int
+					var kill bool
 					err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
 						s, err := tx.Statement(target)
 						if err != nil {
@@ -208,7 +211,9 @@ func TestStatements_ConcurrentWriters(t *testing.T) {
 						if len(moves) == 0 {
 							return nil
 						}
-						m := moves[0]
+						// Every allowed move in turn, kills included.
+						m := moves[(g+i+int(target))%len(moves)]
+						kill = m == bot.MoveKill
 						note := ""
 						if m == bot.MoveKill {
 							note = "stress"
@@ -224,9 +229,12 @@ func TestStatements_ConcurrentWriters(t *testing.T) {
 						errs <- err
 						return
 					}
-					if err == nil {
+					if err == nil && nev > 0 {
 						moved.Add(1)
 						wantEvents.Add(int64(nev))
+						if kill {
+							killed.Add(1)
+						}
 					}
 				}
 				// Readers run alongside.
@@ -251,7 +259,10 @@ func TestStatements_ConcurrentWriters(t *testing.T) {
 	if nStatements != created.Load() || nEvents != wantEvents.Load() {
 		t.Fatalf("%d statements (want %d), %d events (want %d)", nStatements, created.Load(), nEvents, wantEvents.Load())
 	}
-	t.Logf("%s: %d statements created, %d moves, %d events", dur, created.Load(), moved.Load(), nEvents)
+	if killed.Load() == 0 {
+		t.Errorf("no statement was killed in %d moves: the stress test does not run every move", moved.Load())
+	}
+	t.Logf("%s: %d statements created, %d moves (%d kills), %d events", dur, created.Load(), moved.Load(), killed.Load(), nEvents)
 }
 
 // listQueries are the queries "list" and "search" run, for the plan test
@@ -277,9 +288,12 @@ func TestListStatements_UseIndexes(t *testing.T) {
 	if _, err := db.w.Exec(`ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
+	// The queries ListStatements and SearchStatements run, as they run
+	// them (page 2, so that the offset is there too).
 	for name, q := range listQueries(bot.Date{Y: 2026, M: 6, D: 1}, org.ID) {
-		w, args := listWhere(q)
-		plan := explain(t, db, `SELECT id FROM statements`+w+` LIMIT 11`, args...)
+		q.Page = 2
+		query, args := listQuery(q)
+		plan := explain(t, db, query, args...)
 		if strings.Contains(plan, "SCAN statements") && !strings.Contains(plan, "USING INDEX") && !strings.Contains(plan, "USING COVERING INDEX") {
 			t.Errorf("list %s scans the table:\n%s", name, plan)
 		}
@@ -287,8 +301,8 @@ func TestListStatements_UseIndexes(t *testing.T) {
 			t.Errorf("list %s sorts without an index:\n%s", name, plan)
 		}
 	}
-	plan := explain(t, db, `SELECT id FROM statements WHERE id IN (SELECT docid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY docid DESC LIMIT 11) ORDER BY id DESC`, `"yang*"`)
-	if !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, "SCAN statements ") {
+	plan := explain(t, db, searchQuery, ftsQuery("yang"), 11, 10)
+	if !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, "SCAN statements ") || strings.Contains(plan, "SCAN statements\n") {
 		t.Errorf("search does not use the full-text index:\n%s", plan)
 	}
 }
@@ -408,14 +422,21 @@ func TestReminderCandidates_UseIndexes(t *testing.T) {
 	if _, err := db.w.Exec(`ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
-		`SELECT id FROM statements WHERE action_required = 1 AND action_taken = 0 AND state <> 'dead' AND sort_deadline BETWEEN '2026-01-01' AND '2026-02-01'`,
-		`SELECT id FROM statements WHERE state = 'pending' AND direction = 'outgoing'`,
-		`SELECT statement_id, key FROM reminders_sent WHERE statement_id IN (1, 2, 3)`,
+	sent, sentArgs, err := sqlx.In(remindersSentQuery, []int64{1, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{
+		{dueQuery, []any{"2026-01-01", "2026-02-01"}},
+		{awaitingApprovalQuery, nil},
+		{sent, sentArgs},
 	} {
-		plan := explain(t, db, q)
+		plan := explain(t, db, q.query, q.args...)
 		if strings.Contains(plan, "SCAN ") && !strings.Contains(plan, "INDEX") {
-			t.Errorf("query scans a table:\n%s\n%s", q, plan)
+			t.Errorf("query scans a table:\n%s\n%s", q.query, plan)
 		}
 	}
 	got, err := db.ReminderCandidates(context.Background(), bot.Date{Y: 2026, M: 1, D: 1}, bot.Date{Y: 2026, M: 12, D: 31})
@@ -426,9 +447,19 @@ func TestReminderCandidates_UseIndexes(t *testing.T) {
 
 func TestOutbox_ClaimQueryUsesIndexes(t *testing.T) {
 	db := MustOpenDB(t)
-	plan := explain(t, db, `SELECT id FROM outbox o WHERE status = 'pending' AND next_attempt_at <= 1 AND claimed_until <= 1
-		AND id = (SELECT MIN(id) FROM outbox p WHERE p.stream = o.stream AND p.status = 'pending') ORDER BY next_attempt_at, id LIMIT 50`)
-	if strings.Contains(plan, "SCAN o\n") || strings.Contains(plan, "SCAN p\n") {
-		t.Errorf("claim scans the outbox:\n%s", plan)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	// The claims the dispatcher makes: limits for each platform or for
+	// none, skipping channels or not.
+	for _, lim := range []bot.ClaimLimits{
+		{Rows: 50, Channels: 8},
+		{Rows: 50, Channels: 8, PerChannel: map[string]int{"slack": 4, "zulip": 2}},
+	} {
+		for _, skip := range [][]string{nil, {"slack|CLIAISON", "zulip|liaison"}} {
+			query, args := claimQuery(now, lim, skip)
+			plan := explain(t, db, query, args...)
+			if strings.Contains(plan, "SCAN o\n") || strings.Contains(plan, "SCAN p\n") || !strings.Contains(plan, "outbox_due") {
+				t.Errorf("claim (limits %+v, skipping %v) scans the outbox:\n%s", lim, skip, plan)
+			}
+		}
 	}
 }

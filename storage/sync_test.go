@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -287,5 +288,43 @@ func TestReplaceDirectory_HistoryFollowsTheOrganizationLikeAnEdit(t *testing.T) 
 	}
 	if !reflect.DeepEqual(lines, want) {
 		t.Errorf("history of ACME-SO by id:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestDirectoryHistory_QueriesNeverSortTheWholeHistory(t *testing.T) {
+	db := MustOpenDB(t)
+	d := MustSeed(t, db)
+	// Years of edits: every organization changed a hundred times.
+	tx := db.w.MustBegin()
+	for i := range 100 {
+		for _, o := range d.Orgs {
+			tx.MustExec(`INSERT INTO directory_changes (time, by, org, change, org_id) VALUES (?, 'test', ?, ?, ?)`,
+				historyNow.Add(time.Duration(i)*time.Hour).Format(time.RFC3339), o.Acronym, fmt.Sprintf("%s: note added: %d", o.Acronym, i), o.ID)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.Exec(`ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	// The three shapes "orgs history" asks for: an organization (its id,
+	// acronym and aliases), a removed one (its acronym), everything. Each
+	// reads the newest changes first and stops at the page: no sort of
+	// the whole history.
+	for _, q := range []struct {
+		org   int64
+		names []string
+		index string // the index it must use ("" for none)
+	}{
+		{7, []string{"ACME-SO", "ACME"}, ""},
+		{0, []string{"ACME"}, "directory_changes_org"},
+		{0, nil, ""},
+	} {
+		query, args := historyQuery(q.org, q.names, 2, 20)
+		plan := explain(t, db, query, args...)
+		if strings.Contains(plan, "TEMP B-TREE") || (q.index != "" && !strings.Contains(plan, q.index)) {
+			t.Errorf("history of %d %v (want index %q):\n%s", q.org, q.names, q.index, plan)
+		}
 	}
 }

@@ -157,6 +157,9 @@ func TestCommandText_UndoesSlackFormatting(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"link &lt;@U123|ann&gt; ann@example.org", "link <@U123|ann> ann@example.org"},
 		{"link <@U123|ann> <mailto:ann@example.org|ann@example.org>", "link <@U123> ann@example.org"},
+		{"<mailto:jane@example.org|jane@example.org>", "jane@example.org"},
+		{"admin manager add 3GPP Jane <mailto:jane@example.org|Jane>", "admin manager add 3GPP Jane jane@example.org"},
+		{"<|jane@example.org>", ""}, // no target: not the label
 		{"subscribe <#C123|liaison>", "subscribe #liaison"},
 		{"nudge LS-1 <!here> please", "nudge LS-1 @here please"},
 		{"submit url=<https://x.example/a.pdf>", "submit url=https://x.example/a.pdf"},

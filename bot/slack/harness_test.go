@@ -83,6 +83,9 @@ func (e *testEnv) start(opts ...envOption) {
 		BotUserID:     "UBOT",
 		Logger:        quietLogger(),
 		Retry:         Retry{Initial: time.Millisecond, Max: 5 * time.Millisecond},
+		// Answers ride on the acknowledgement however loaded the machine
+		// is; the tests of late answers set a short budget themselves.
+		CommandBudget: time.Hour,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -113,17 +113,6 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithLongpollTimeout sets the per-attempt timeout of GET /events used
-// until a Register response announces the server's own value
-// (default DefaultLongpollTimeout).
-func WithLongpollTimeout(d time.Duration) Option {
-	return func(c *Client) {
-		if d > 0 {
-			c.longpoll = d
-		}
-	}
-}
-
 // DefaultUserAgent returns "liaisonbot/<version> (+https://github.com/ietf-tools/liaisonbot)",
 // the version being the main module's version from the build information
 // ("dev" for a development build).

@@ -219,7 +219,7 @@ func TestWebhook_WithoutAClientEverythingGoesInTheContent(t *testing.T) {
 		got = append(got, *req)
 		return h.router.Handle(ctx, req)
 	})
-	a, err := NewAdapter(AdapterConfig{Handler: record, Store: h.db, Logger: h.a.log})
+	a, err := NewAdapter(AdapterConfig{Handler: record, Store: h.db, Logger: h.a.log, WebhookBudget: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,23 @@ func TestRateResult_PrintsRateLatenciesAndErrors(t *testing.T) {
 	var b strings.Builder
 	r.print(&b, rateOptions{text: "contact 3gpp", rate: 5, workers: 4, users: 50})
 	want := `sent 7 signed "/liaison contact 3gpp" in 2s: 3.5 requests/s achieved (target 5/s), 4 workers, 50 users
-latency  p50 40.00ms  p90 60.00ms  p99 70.00ms  max 70.00ms
+latency  p50 40.00ms  p90 70.00ms  p99 70.00ms  max 70.00ms
 errors   3 (HTTP 503: 2, transport error: 1)
 `
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	// No errors, and percentiles by nearest rank over 1..100 ms.
+	r = &rateResult{sent: 100, elapsed: 10 * time.Second, errors: map[string]int{}}
+	for i := 100; i >= 1; i-- {
+		r.latencies = append(r.latencies, time.Duration(i)*time.Millisecond)
+	}
+	b.Reset()
+	r.print(&b, rateOptions{text: "list", rate: 10, workers: 1, users: 1})
+	for _, w := range []string{"10.0 requests/s achieved (target 10/s)", "p50 50.00ms  p90 90.00ms  p99 99.00ms  max 100.00ms", "errors   0\n"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("output lacks %q:\n%s", w, b.String())
+		}
 	}
 	// Nothing sent: no division by zero, no index out of range.
 	b.Reset()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -25,12 +26,13 @@ func percentiles(lat []time.Duration) string {
 }
 
 // rank is the q-quantile of sorted (0 when it is empty), the one
-// percentile rule of both runs.
+// percentile rule of both runs: the nearest rank, the ceil(q·n)-th
+// smallest, so that at least q of the requests took that long or less.
 func rank(sorted []time.Duration, q float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(q*float64(len(sorted))+0.5) - 1
+	i := int(math.Ceil(q*float64(len(sorted))-1e-9)) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
