@@ -52,8 +52,12 @@ type Dispatcher struct {
 	// notice links to the statement's page there; "" for no link.
 	PublicURL string
 	// Pace is the gap between two messages to one channel, per platform
-	// (Slack asks for about one message a second per channel).
+	// (Slack asks for about one message a second per channel), measured
+	// from one hand-over to the platform to the next.
 	Pace map[string]time.Duration
+	// Sleep waits out a channel's pace on the Now clock (retry.Sleep, a
+	// context-aware wait, when nil; a test on a fake clock moves it).
+	Sleep func(ctx context.Context, d time.Duration) error
 	// GiveUp parks a notice as failed when it is still failing this long
 	// after it was written.
 	GiveUp time.Duration
@@ -122,6 +126,9 @@ func (d *Dispatcher) init() {
 		d.took = map[string]*deliveryTimes{}
 		if d.Now == nil {
 			d.Now = time.Now
+		}
+		if d.Sleep == nil {
+			d.Sleep = retry.Sleep
 		}
 		if d.Logger == nil {
 			d.Logger = slog.Default()
@@ -346,22 +353,21 @@ func (d *Dispatcher) release(ctx context.Context, items []bot.OutboxItem, next t
 }
 
 // waitPace waits until the channel may send (deliver books the next slot
-// when it sends).
+// as it hands a message to the platform), on the Now clock: it never
+// returns before the slot, whatever a timer does.
 func (d *Dispatcher) waitPace(ctx context.Context, t bot.Target) error {
 	k := t.ChannelKey()
-	d.mu.Lock()
-	wait := d.nextAllowed[k].Sub(d.Now())
-	d.mu.Unlock()
-	if wait > 0 {
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-timer.C:
+	for {
+		d.mu.Lock()
+		wait := d.nextAllowed[k].Sub(d.Now())
+		d.mu.Unlock()
+		if wait <= 0 {
+			return nil
+		}
+		if err := d.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
-	return nil
 }
 
 // hold keeps the channel quiet until t (at least).
@@ -403,15 +409,18 @@ func (d *Dispatcher) deliver(ctx context.Context, it bot.OutboxItem) {
 		log.Info("outbox: the claim ran out before delivery; left to whoever holds the row now")
 		return
 	}
-	if pace := d.Pace[it.Target.Platform]; pace > 0 {
-		d.hold(it.Target.ChannelKey(), d.Now().Add(pace))
-	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
 	stop := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(d.Grace, cancel)
 		context.AfterFunc(dctx, func() { t.Stop() })
 	})
+	// The pace counts from the hand-over itself: the channel's next slot
+	// is booked now, after the rendering and the renewal, whatever they
+	// took.
 	start := d.Now()
+	if pace := d.Pace[it.Target.Platform]; pace > 0 {
+		d.hold(it.Target.ChannelKey(), start.Add(pace))
+	}
 	res, err := chat.Deliver(dctx, del)
 	stop()
 	cancel()
