@@ -147,9 +147,6 @@ func (db *DB) RenewClaim(ctx context.Context, id int64, owner string, now time.T
 // errLeaseLost says another dispatcher holds the row now.
 var errLeaseLost = errors.New("outbox row no longer leased to this dispatcher")
 
-// IsLeaseLost reports whether err says the row's lease moved on.
-func IsLeaseLost(err error) bool { return errors.Is(err, errLeaseLost) }
-
 // MarkSent records a delivery: the row is sent, with the platform's message
 // id, and the thread it started is remembered for the statement's later
 // notices in that channel.
