@@ -53,6 +53,9 @@ type Delivery struct {
 	// Parent, with Thread set, is the thread's first message brought up to
 	// date (Slack updates the parent to the current state).
 	Parent *Message
+	// Home, with Target.User set, asks for the person's home view (Slack's
+	// App Home) to be published as it is now; Message is unused.
+	Home bool
 }
 
 // Delivered is what a Chat reports after delivering.

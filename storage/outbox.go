@@ -26,6 +26,19 @@ func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
 	now := t.db.now().UnixMilli()
 	for _, x := range n.Targets {
 		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + strconv.FormatInt(s.ID, 10)
+		if n.Kind == bot.NoticeHome {
+			// A home view is rendered when it is delivered: one refresh
+			// waiting (not yet claimed) for the person is enough.
+			stream = x.Platform + "|" + x.Channel + "|" + x.User + "|home"
+			var waiting int
+			if err := t.tx.GetContext(t.ctx, &waiting, `SELECT COUNT(*) FROM outbox WHERE stream = ? AND status = 'pending'
+				AND claimed_until <= ? AND attempts = 0`, stream, now); err != nil {
+				return err
+			}
+			if waiting > 0 {
+				continue
+			}
+		}
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
 			created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {

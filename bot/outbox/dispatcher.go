@@ -474,6 +474,10 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 
 // render builds the delivery for a row from the statement as it is now.
 func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Delivery, error) {
+	if it.Kind == bot.NoticeHome {
+		// The platform renders the person's home view as it is now.
+		return bot.Delivery{Target: it.Target, Subject: it.Data.Subject, Home: true}, nil
+	}
 	s, err := d.Store.Statement(ctx, it.Statement)
 	if err != nil {
 		return bot.Delivery{}, err

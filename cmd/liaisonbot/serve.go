@@ -90,7 +90,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	s := &server{g: g, db: db, mux: http.NewServeMux(), chats: map[string]bot.Chat{}, ready: make(chan string, 1)}
 	s.shutdowns = append(s.shutdowns, func(context.Context) error { return nil })
 	s.metrics = newMetrics(db)
-	aud := audience(cfg)
+	aud := audience(cfg, db)
 	router := newRouter(g, db, aud)
 	syncer, err := newSyncer(g, db, aud)
 	if err != nil {
@@ -108,7 +108,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 			return nil, err
 		}
 		sa, err := slack.New(slack.Config{
-			Handler: router, Directory: db, Store: db,
+			Handler: router, Home: router, Directory: db, Store: db,
 			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
 			BotUserID: self.UserID, TeamID: self.TeamID, EnterpriseID: self.EnterpriseID,
 			Channel: cfg.Slack.Channel, Logger: g.logger, OnReject: s.metrics.slackRejected,
