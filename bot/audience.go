@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Audience is the one policy of who hears about what: which channels hear
@@ -202,6 +203,22 @@ func (t Tx) Remind(s *Statement, r Reminder, org *Organization, d *Directory, e 
 		return false, err
 	}
 	return true, t.Enqueue(s, t.Audience.Reminder(r, s, org, d))
+}
+
+// SendDigests records the week's digest under key (DigestKey) with its
+// notices (Audience.Digests); false means it was recorded before (by
+// another process, or before a restart) and nothing was written.
+func (t Tx) SendDigests(key string, at time.Time, notices []Notice) (bool, error) {
+	ok, err := t.MarkDigest(key, at)
+	if err != nil || !ok {
+		return false, err
+	}
+	for _, n := range notices {
+		if err := t.Enqueue(nil, n); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // Nudge records a nudge of s with its history event and its notice.

@@ -146,7 +146,10 @@ func homeEntry(s *Statement, today Date) []Block {
 // HomeRefresh is the notice that refreshes the home views a change of s
 // concerns, on the platforms with home views: those of whoever owes its
 // next step before or after the change, its submitter, and whoever made
-// the change. ok is false when none of them is tied to a chat user there.
+// the change, when they are tied to a directory person (a home view is
+// published anyway each time its person opens it: the refresh is for the
+// views people keep open, and most of them are of people who act). ok is
+// false when none of them is.
 func (a Audience) HomeRefresh(s *Statement, events []Event, org *Organization, d *Directory) (n Notice, ok bool) {
 	if len(a.Homes) == 0 || !Announced(events) || d == nil {
 		return Notice{}, false
@@ -183,7 +186,7 @@ func (a Audience) HomeRefresh(s *Statement, events []Event, org *Organization, d
 			}
 		}
 		for k := range keys {
-			if u, ok := strings.CutPrefix(k, pl+":"); ok {
+			if u, ok := strings.CutPrefix(k, pl+":"); ok && d.Linked[k] != nil {
 				add(Target{Platform: pl, User: u})
 			}
 		}

@@ -96,13 +96,15 @@ func TestHomeRefresh_WhoAChangeConcerns(t *testing.T) {
 	link(&org.Managers[0], "UMANNY")
 	link(&org.Approvers[0], "UADA")
 	link(&org.Contacts[0], "UCARL")
-	d.Linked = map[string]*Person{"slack:UCORA": {Name: "Cora", Email: "coord@example.org"}}
+	d.Linked = map[string]*Person{"slack:UCORA": {Name: "Cora", Email: "coord@example.org"},
+		"slack:USUB": {Email: "sub@example.org"}, "slack:UACTOR": {Email: "actor@example.org"}}
 	a := Audience{Platforms: []string{PlatformSlack, PlatformZulip}, Homes: []string{PlatformSlack}}
-	s := &Statement{ID: 3, OrgID: org.ID, Direction: Outgoing, State: StateApproved, SubmitterKey: "slack:USUB", SubmitterEmail: "sub@example.org"}
+	s := &Statement{ID: 3, OrgID: org.ID, Direction: Outgoing, State: StateApproved, SubmitterKey: "slack:UGHOST", SubmitterEmail: "sub@example.org"}
 	approved := []Event{{Type: EventApproved, FromState: StatePending, ToState: StateApproved, ByKey: "slack:UACTOR"}}
 	n, ok := a.HomeRefresh(s, approved, org, d)
 	// Before: pending (manager, approver, coordinators); after: approved
-	// (manager); the submitter and whoever approved it.
+	// (manager); the submitter (by the email of their directory person;
+	// UGHOST, who submitted it, is tied to nobody) and whoever approved it.
 	if want := "[slack:@UACTOR slack:@UADA slack:@UCORA slack:@UMANNY slack:@USUB]"; !ok || fmt.Sprint(n.Targets) != want || n.Kind != NoticeHome {
 		t.Errorf("approval refreshes %v (%s), want %s", n.Targets, n.Kind, want)
 	}

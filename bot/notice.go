@@ -112,6 +112,7 @@ type NoticeData struct {
 	Events   []int64   `json:"events,omitempty"`   // the change's events
 	Reminder *Reminder `json:"reminder,omitempty"` // a reminder's details
 	Nudge    *Nudge    `json:"nudge,omitempty"`    // a nudge's details
+	Digest   *Digest   `json:"digest,omitempty"`   // a weekly digest's statements
 	// Subject is the statement's "LS-<n>: <title>" when the notice was
 	// written (bot.Subject). Rows keep it under "topic", its name before
 	// the platforms chose their own format from it.

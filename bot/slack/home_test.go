@@ -160,6 +160,13 @@ func TestHome_RefreshedAfterAChangeThatConcernsYou(t *testing.T) {
 	e.aud.Directory = e.db.Directory
 	e.router.Audience = e.aud
 	managerOf3GPP(t, e.testEnv)
+	// The submitter and the admin are tied to directory people (a home
+	// view is refreshed for those only).
+	for user, email := range map[string]string{"USUB": "sub@example.org", "UADMIN": "admin@example.org"} {
+		if _, err := e.db.LinkChat(context.Background(), "slack", user, email, user, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The manager's Slack account is tied to them the first time they use
 	// the app: here, by opening its home tab.
 	e.event(homeOpened("EvFirst", "UMGR", "home"))

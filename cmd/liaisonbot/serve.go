@@ -18,6 +18,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/digest"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/bot/slack"
@@ -199,6 +200,15 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	}
 	s.runners = append(s.runners, runner{"reminder sweep", sw.Run})
 	s.parts = append(s.parts, "outbox=on", "reminders=every "+cfg.Reminders.Interval.String())
+	if cfg.Digest.Enabled {
+		day, dh, dm, loc := cfg.DigestSchedule()
+		ds := &digest.Sender{
+			Store: db, Audience: aud, Interval: cfg.Reminders.Interval, Logger: g.logger.With("component", "digest"),
+			Schedule: bot.DigestSchedule{Day: day, Hour: dh, Minute: dm, Location: loc},
+		}
+		s.runners = append(s.runners, runner{"weekly digest", ds.Run})
+		s.parts = append(s.parts, fmt.Sprintf("digest=%s %02d:%02d %s", strings.ToLower(day.String()), dh, dm, loc))
+	}
 	if dt := cfg.Datatracker; dt.DirectoryInterval > 0 || dt.StatementsInterval > 0 {
 		s.runners = append(s.runners, runner{"datatracker sync", func(ctx context.Context) error {
 			return syncer.Run(ctx, dt.DirectoryInterval, dt.StatementsInterval)
