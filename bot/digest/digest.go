@@ -103,9 +103,9 @@ func (s *Sender) Send(ctx context.Context) (int, error) {
 		}
 		q.Page++
 	}
-	written := 0
+	written, claimed := 0, false
 	err := s.Audience.Update(ctx, s.Store, func(tx bot.Tx) error {
-		written = 0
+		written, claimed = 0, false
 		subs := map[int64][]bot.Target{}
 		for _, st := range open {
 			if _, ok := subs[st.OrgID]; ok {
@@ -120,12 +120,18 @@ func (s *Sender) Send(ctx context.Context) (int, error) {
 		notices := s.Audience.Digests(open, day, today, subs)
 		ok, err := tx.SendDigests(key, now, notices)
 		if ok {
-			written = len(notices)
+			written, claimed = len(notices), true
 		}
 		return err
 	})
 	if err != nil {
 		return 0, err
+	}
+	switch {
+	case !claimed:
+		s.logger().Info("digest: already sent (before a restart, or by another process)", "key", key)
+	case written == 0:
+		s.logger().Info("digest: nothing open, nothing sent", "key", key)
 	}
 	s.done = key
 	if written > 0 && s.OnSent != nil {
