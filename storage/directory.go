@@ -183,7 +183,12 @@ func (db *DB) applyDirectory(ctx context.Context, e directoryEdit, seed bool) (*
 	if e.DryRun {
 		err = db.read(ctx, "preview directory change", run)
 	} else {
-		err = db.write(ctx, "change directory", run)
+		err = db.write(ctx, "change directory", func(tx *sqlx.Tx) error {
+			if err := run(tx); err != nil {
+				return err
+			}
+			return db.changed(tx, ChangeDirectory)
+		})
 		db.invalidateDirectory()
 	}
 	if err != nil {
