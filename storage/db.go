@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
 
@@ -48,6 +49,7 @@ type DB struct {
 	dialect  dialect
 	schema   string // PostgreSQL: the schema the tables are in
 	writeKey int64  // PostgreSQL: the advisory lock every writer takes
+	pgcfg    *pgx.ConnConfig
 	changes  changes
 
 	stmtMu sync.Mutex
@@ -163,6 +165,7 @@ func openPostgres(ctx context.Context, target string) (*DB, error) {
 	}
 	shown := RedactURL(target)
 	db := &DB{Path: shown, Now: time.Now, Logger: slog.Default(), dialect: dialectPostgres}
+	db.pgcfg = cfg
 	db.w = openPostgresPool(cfg)
 	db.w.SetMaxOpenConns(PostgresPoolSize)
 	db.w.SetMaxIdleConns(PostgresPoolSize)
