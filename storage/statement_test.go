@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/internal/pgtest"
 )
 
 var stressFor = flag.Duration("stress", 10*time.Second, "how long TestStatements_ConcurrentWriters runs (-short: 1s)")
@@ -328,11 +329,22 @@ func explain(t testing.TB, db *DB, q string, args ...any) string {
 
 // BenchmarkSubmit measures statement creation (row, events, full-text
 // index, one transaction each): statements per second, with the default
-// synchronous=FULL and with NORMAL (LIAISONBOT_DB_SYNCHRONOUS=normal).
+// synchronous=FULL and with NORMAL (LIAISONBOT_DB_SYNCHRONOUS=normal), and
+// on PostgreSQL (LIAISONBOT_TEST_POSTGRES; its commits wait for the disk,
+// as FULL does).
 func BenchmarkSubmit(b *testing.B) {
-	for _, mode := range []string{SyncFull, SyncNormal} {
-		b.Run("synchronous="+mode, func(b *testing.B) {
-			db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), WithSynchronous(mode))
+	for _, mode := range []string{SyncFull, SyncNormal, "postgres"} {
+		name := "sqlite/synchronous=" + mode
+		if mode == "postgres" {
+			name = "postgres"
+		}
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "bench.db")
+			opts := []Option{WithSynchronous(mode)}
+			if mode == "postgres" {
+				path, opts = strings.Replace(pgtest.Schema(b), "synchronous_commit=off", "synchronous_commit=on", 1), nil
+			}
+			db, err := Open(context.Background(), path, opts...)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -352,7 +364,8 @@ func BenchmarkSubmit(b *testing.B) {
 }
 
 // BenchmarkList runs list overdue, list mine and search over 100,000
-// statements.
+// statements (on PostgreSQL: LIAISONBOT_TEST_STORE=postgres, with
+// LIAISONBOT_TEST_POSTGRES).
 func BenchmarkList(b *testing.B) {
 	ctx := context.Background()
 	db := MustOpenDB(b)
