@@ -41,8 +41,9 @@ func (db *DB) Seed(ctx context.Context) (*bot.DirectoryDiff, error) {
 }
 
 // Directory returns the current directory. The snapshot is cached; it is
-// reloaded after this process changes the directory, and at most every
-// DirectoryRecheck when another process changed it.
+// reloaded after this process changes the directory, as soon as another
+// replica's change is heard (PostgreSQL's NOTIFY, see OnChange), and in any
+// case at most every DirectoryRecheck when another process changed it.
 func (db *DB) Directory(ctx context.Context) (*bot.Directory, error) {
 	db.dirMu.Lock()
 	defer db.dirMu.Unlock()

@@ -247,3 +247,75 @@ func TestReplicas_OneLeaderAndATakeover(t *testing.T) {
 	}
 	mu.Unlock()
 }
+
+func TestReplicas_SlackDeliveryHandledOnce(t *testing.T) {
+	if onPostgres() {
+		t.Skip("runs in the SQLite run, on replicas of its own")
+	}
+	dbs := mustOpenReplicas(t, 3)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	// Slack retries a delivery; the load balancer sends each try to
+	// another replica, at the same moment.
+	var first atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			seen, err := dbs[i%3].SeenSlackEvent(context.Background(), "Ev0123RETRY", now)
+			if err != nil {
+				t.Error(err)
+			}
+			if !seen {
+				first.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if first.Load() != 1 {
+		t.Errorf("the delivery was handled %d times, want once", first.Load())
+	}
+}
+
+func TestReplicas_NudgeLimitHoldsAcrossReplicas(t *testing.T) {
+	if onPostgres() {
+		t.Skip("runs in the SQLite run, on replicas of its own")
+	}
+	dbs := mustOpenReplicas(t, 3)
+	d := MustSeed(t, dbs[0])
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	s := mustCreate(t, dbs[0], newTestStatement(1, d.OrgByAcronym("3GPP")), now)
+	stranger := bot.Actor{Platform: "slack", UserID: "USTRANGER", Name: "Stranger"}
+	// The nudge's read-check-write, as commands/nudge.go runs it, from
+	// three replicas at once: one gets through, the others are refused.
+	var nudged, limited atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 9 {
+		wg.Go(func() {
+			err := dbs[i%3].UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
+				st, err := tx.Statement(s.ID)
+				if err != nil {
+					return err
+				}
+				history, err := tx.Events(s.ID)
+				if err != nil {
+					return err
+				}
+				if err := bot.MayNudge(stranger, st, d.Org(st.OrgID), d, history, now); err != nil {
+					return err
+				}
+				return tx.AddEvents(bot.Event{Statement: s.ID, Time: now, Type: bot.EventNudged, ByKey: stranger.Key(), By: "Stranger"})
+			})
+			switch {
+			case err == nil:
+				nudged.Add(1)
+			case bot.ErrorCode(err) == bot.ELIMIT:
+				limited.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if nudged.Load() != 1 || limited.Load() != 8 {
+		t.Errorf("%d nudges went through and %d were limited; want 1 and 8", nudged.Load(), limited.Load())
+	}
+}
