@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -123,6 +127,36 @@ func refusePostgres(t *testing.T, db *DB, table, column, like string) func() {
 	return func() {
 		if _, err := db.w.Exec(`DROP TRIGGER refuse_history ON ` + table + `; DROP FUNCTION refuse_history()`); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// Every SQLite migration has its PostgreSQL twin of the same number (the
+// first ten are all in migrations_postgres/0001_schema.sql): a migration
+// added to one set alone would leave the other store's tests failing on a
+// missing column, far from the cause.
+func TestMigrations_EachHasAPostgresTwin(t *testing.T) {
+	lite, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := fs.Glob(migrationFiles, "migrations_postgres/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := func(p string) string { return strings.SplitN(path.Base(p), "_", 2)[0] }
+	have := map[string]bool{}
+	for _, p := range pg {
+		have[number(p)] = true
+	}
+	for _, p := range lite {
+		if n := number(p); n > "0010" && !have[n] {
+			t.Errorf("%s has no PostgreSQL twin: add migrations_postgres/%s_….sql doing the same in PostgreSQL's SQL", p, n)
+		}
+	}
+	for _, p := range pg {
+		if n := number(p); n > "0001" && !slices.ContainsFunc(lite, func(l string) bool { return number(l) == n }) {
+			t.Errorf("%s has no SQLite migration of its number", p)
 		}
 	}
 }
