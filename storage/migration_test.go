@@ -14,6 +14,7 @@ import (
 // columns of their own ("<tag>: <note>", "<key> <subject>" in the note)
 // reads the same afterwards, with the fields apart.
 func TestMigration_EventFieldsComeOutOfTheNote(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db := MustOpenDBAt(t, path)
@@ -73,6 +74,7 @@ func TestMigration_EventFieldsComeOutOfTheNote(t *testing.T) {
 // its rows, pending and sent, through the rebuild that lets a row be about
 // no statement; they are claimed and marked as before.
 func TestMigration_OutboxKeepsItsRowsWhenDigestsArrive(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db := MustOpenDBAt(t, path)
