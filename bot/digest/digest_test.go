@@ -11,6 +11,7 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/digest"
+	"github.com/ietf-tools/liaisonbot/internal/pgtest"
 	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
@@ -27,9 +28,9 @@ type env struct {
 // 2026-12-07 at 09:00 UTC.
 var sunday = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB, opts ...storagetest.Option) *env {
 	e := &env{t: t, time: storagetest.NewClock(sunday)}
-	e.db = storagetest.Open(t, storagetest.Now(e.time.Now))
+	e.db = storagetest.Open(t, append([]storagetest.Option{storagetest.Now(e.time.Now)}, opts...)...)
 	e.aud = bot.Audience{Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
 	e.dir, _ = e.db.Directory(context.Background())
 	return e
@@ -160,5 +161,44 @@ func TestDigest_NothingToSayNothingSent(t *testing.T) {
 	e.time.Set(time.Date(2026, 12, 14, 9, 30, 0, 0, time.UTC))
 	if n := e.send(e.sender()); n != 0 {
 		t.Fatalf("%d digests without a platform", n)
+	}
+}
+
+// Three replicas on one PostgreSQL database (LIAISONBOT_TEST_POSTGRES),
+// each with its own connections, look for the digest at the same moment:
+// it goes out once.
+func TestDigest_OnceAcrossPostgresReplicas(t *testing.T) {
+	url := pgtest.Schema(t)
+	e := newEnv(t, storagetest.Path(url))
+	e.create(&bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", Title: "T", Purpose: bot.PurposeInfo, Body: "x"})
+	e.time.Set(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	senders := []*digest.Sender{e.sender()}
+	for range 2 {
+		db, err := storage.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		s := e.sender()
+		s.Store = db
+		senders = append(senders, s)
+	}
+	counts := make([]int, len(senders))
+	var wg sync.WaitGroup
+	for i, s := range senders {
+		wg.Go(func() {
+			n, err := s.Send(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = n
+		})
+	}
+	wg.Wait()
+	if total := counts[0] + counts[1] + counts[2]; total != 1 {
+		t.Errorf("the replicas wrote %v digests, want 1 in all", counts)
+	}
+	if got := e.digests(); len(got) != 1 {
+		t.Errorf("digest rows %v, want one to the liaison channel", got)
 	}
 }
