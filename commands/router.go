@@ -203,7 +203,7 @@ func (r *Router) Quick(ctx context.Context, req *bot.Request) bool {
 	if d.LinkedPerson(platform, a.UserID) != nil {
 		return true
 	}
-	return a.Email == "" || !bot.ValidEmail(a.Email) || d.PersonWithEmail(a.Email) == nil
+	return a.Email == "" || d.PersonWithEmail(a.Email) == nil || !bot.ValidEmail(a.Email)
 }
 
 // Lookup returns the definition for a command word or alias.
@@ -352,7 +352,7 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 		a.Person = p
 		return nil
 	}
-	if a.Email == "" || !bot.ValidEmail(a.Email) || d.PersonWithEmail(a.Email) == nil {
+	if a.Email == "" || d.PersonWithEmail(a.Email) == nil || !bot.ValidEmail(a.Email) {
 		return nil
 	}
 	// First command from this chat user: tie them to the directory person
