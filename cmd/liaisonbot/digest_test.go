@@ -43,6 +43,16 @@ func TestServe_WeeklyDigestOnceToTheLiaisonChannel(t *testing.T) {
 	if !strings.Contains(got[0].Blocks, "Digest me") || !strings.Contains(got[0].Blocks, "LS-1") || got[0].ThreadTS != "" {
 		t.Errorf("the digest: %+v", got[0])
 	}
+	// The count follows the digest's commit (a guard against hanging).
+	var metrics string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, metrics, _ = s.get("/metrics"); metricLine(metrics, "liaisonbot_digest_messages_total 1") != "" {
+			break
+		}
+	}
+	if metricLine(metrics, "liaisonbot_digest_messages_total 1") == "" {
+		t.Errorf("/metrics does not count the digest:\n%s", grepLines(metrics, "digest"))
+	}
 	if code := s.stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

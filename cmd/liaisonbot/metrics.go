@@ -20,6 +20,7 @@ type metrics struct {
 	deliveries       *prometheus.CounterVec
 	deliveryFailures *prometheus.CounterVec
 	reminders        *prometheus.CounterVec
+	digests          prometheus.Counter
 	zulipRegisters   *prometheus.CounterVec
 	zulipLeading     prometheus.Gauge
 	slackRejections  *prometheus.CounterVec
@@ -48,6 +49,10 @@ func newMetrics(db *storage.DB) *metrics {
 		Name: "liaisonbot_reminders_sent_total",
 		Help: "Automatic reminders sent, by kind (before, overdue, escalation, approval).",
 	}, []string{"kind"})
+	m.digests = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "liaisonbot_digest_messages_total",
+		Help: "Weekly digest messages written (one per channel with something to hear).",
+	})
 	m.zulipRegisters = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "liaisonbot_zulip_queue_registrations_total",
 		Help: "Zulip event queue registrations; reregistered=true counts queues Zulip dropped.",
@@ -72,7 +77,7 @@ func newMetrics(db *storage.DB) *metrics {
 		Name: "liaisonbot_outbox_oldest_age_seconds",
 		Help: "Age of the oldest pending notice.",
 	}, func() float64 { st := outboxStats(db); return st.OldestAge.Seconds() })
-	m.reg.MustRegister(m.commandLatency, m.commands, m.deliveries, m.deliveryFailures, m.reminders, m.zulipRegisters,
+	m.reg.MustRegister(m.commandLatency, m.commands, m.deliveries, m.deliveryFailures, m.reminders, m.digests, m.zulipRegisters,
 		m.zulipLeading, m.slackRejections, outboxDepth, outboxFailed, outboxAge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -105,6 +110,8 @@ func (m *metrics) deliveryFailed(platform, code string, parked bool) {
 }
 
 func (m *metrics) reminderSent(kind string) { m.reminders.WithLabelValues(kind).Inc() }
+
+func (m *metrics) digestSent(n int) { m.digests.Add(float64(n)) }
 
 func (m *metrics) zulipRegistered(re bool) {
 	v := "false"

@@ -208,7 +208,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	if cfg.Digest.Enabled {
 		day, dh, dm, loc := cfg.DigestSchedule()
 		ds := &digest.Sender{
-			Store: db, Audience: aud, Interval: cfg.Reminders.Interval, Logger: g.logger.With("component", "digest"),
+			Store: db, Audience: aud, Interval: cfg.Reminders.Interval, Logger: g.logger.With("component", "digest"), OnSent: s.metrics.digestSent,
 			Schedule: bot.DigestSchedule{Day: day, Hour: dh, Minute: dm, Location: loc},
 		}
 		s.runners = append(s.runners, runner{"weekly digest", ds.Run})
