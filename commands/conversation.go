@@ -53,6 +53,14 @@ func (r *Router) converse(ctx context.Context, req *bot.Request, command *string
 	}
 	line := strings.TrimSpace(text)
 	returning := req.Returning || now.Sub(conv.Updated) >= ResumePause
+	if returning {
+		// Told once: the next line within the pause is no return.
+		seen := *conv
+		seen.Updated = now
+		if err := r.Store.SaveConversation(ctx, req.Platform, req.Actor.UserID, &seen); err != nil {
+			return nil, true, err
+		}
+	}
 	if line == "" {
 		*command = "form"
 		if req.Returning {
@@ -87,7 +95,7 @@ func (r *Router) converse(ctx context.Context, req *bot.Request, command *string
 		return r.commandAtForm(ctx, req, text, command, conv), true, nil
 	case lower == bot.WordHelp || lower == "?":
 		*command = "form"
-		return reply(formHelp(conv, command1 || !conv.FreeText()), ConversationPrompt(conv)), true, nil
+		return reply(formHelp(conv, !conv.FreeText()), ConversationPrompt(conv)), true, nil
 	case lower == bot.WordForm:
 		*command = "form"
 		return reply(ConversationPrompt(conv)), true, nil

@@ -154,6 +154,7 @@ func (a *Adapter) slashCommand(cmd slack.SlashCommand) ack {
 			Actor:     a.actor(ctx, cmd.UserID, cmd.UserName),
 			Channel:   channel,
 			Text:      text,
+			Prefixed:  true, // a slash command is a command, even with a DM form open
 			Modal:     cmd.TriggerID != "",
 			ParseUser: ParseUser,
 		}

@@ -322,11 +322,15 @@ type inbound struct {
 	text  string // without the bot's mention
 	where place
 	me    botSelf
+	// prefixed: the message mentions the bot, which makes it a command
+	// even in a DM with a form open.
+	prefixed bool
 }
 
 // inbound builds the command from a message whose raw text is text.
 func (a *Adapter) inbound(m *Message, text string, where place, me botSelf) inbound {
-	return inbound{msg: m, text: stripMention(text, me), where: where, me: me}
+	stripped := stripMention(text, me)
+	return inbound{msg: m, text: stripped, where: where, me: me, prefixed: stripped != strings.TrimSpace(text)}
 }
 
 // process runs the command; nil means the message is to be ignored (its
@@ -338,7 +342,7 @@ func (a *Adapter) process(ctx context.Context, in inbound) *bot.Response {
 		a.log.Debug("zulip: ignoring a bot's message", "user", m.SenderID)
 		return nil
 	}
-	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text, ParseUser: ParseUser}
+	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text, Prefixed: in.prefixed, ParseUser: ParseUser}
 	switch in.where {
 	case placeChannel:
 		// Notices address a stream by its name.
