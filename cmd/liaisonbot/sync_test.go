@@ -67,10 +67,15 @@ func TestDirectorySync_DryRunThenApply(t *testing.T) {
 
 	out := mustRun(t, env, "", "directory", "sync", "--dry-run")
 	for _, want := range []string{"Reading the directory from " + f.URL, "+ DMTF", "~ 3GPP: manager added: Avery Example <avery.example@example.org>",
-		"~ ETSI: not in the Datatracker", "(dry run: nothing was changed)"} {
+		"~ ETSI: not in the Datatracker", "(dry run: nothing was changed)",
+		// A person whose address the Datatracker adds is one change.
+		"~ coordinator Suresh Krishnan: email (none) → suresh.krishnan@example.org"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "coordinator added: Suresh") || strings.Contains(out, "coordinator removed: Suresh") {
+		t.Errorf("a changed person shows as an addition and a removal:\n%s", out)
 	}
 	if after := mustRun(t, env, "", "directory", "export"); after != before {
 		t.Errorf("--dry-run changed the directory")
