@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -186,5 +187,26 @@ func TestStatementsSync(t *testing.T) {
 	mustRun(t, env, "", "statements", "sync", "--full")
 	if out := mustRun(t, env, "", "outbox"); strings.Count(out, "slack:#CLIAISON") != 1 {
 		t.Errorf("outbox after the change, want one notice for the liaison channel:\n%s", out)
+	}
+}
+
+// With the Datatracker unreachable, the syncs fail at once with one line
+// naming the URL and the cause, with no retries to wait through.
+func TestSyncs_UnreachableDatatrackerFailsAtOnce(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	l.Close()
+	env := testEnv(t)
+	env["LIAISONBOT_DATATRACKER_URL"] = base
+	createDB(t, env)
+	for _, args := range [][]string{{"directory", "sync", "--dry-run"}, {"statements", "sync"}} {
+		code, _, errs := cli(t, env, "", args...)
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		if code != 1 || len(lines) != 1 || !strings.Contains(errs, base+"/api/v1/") || !strings.Contains(errs, "connection refused") {
+			t.Errorf("liaisonbot %s: exit %d, stderr:\n%s", strings.Join(args, " "), code, errs)
+		}
 	}
 }
