@@ -68,6 +68,7 @@ type Client struct {
 	now          func() time.Time
 	log          *slog.Logger
 	cache        cache
+	onPage       func(PageRead)
 }
 
 // New returns a client for the Datatracker at baseURL, e.g.

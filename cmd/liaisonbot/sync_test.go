@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"slices"
@@ -207,6 +208,48 @@ func TestSyncs_UnreachableDatatrackerFailsAtOnce(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(errs), "\n")
 		if code != 1 || len(lines) != 1 || !strings.Contains(errs, base+"/api/v1/") || !strings.Contains(errs, "connection refused") {
 			t.Errorf("liaisonbot %s: exit %d, stderr:\n%s", strings.Join(args, " "), code, errs)
+		}
+	}
+}
+
+// On a terminal the syncs show the pages read and the statements
+// imported; either way they log one summary line.
+func TestSyncs_ShowProgressAndLogASummary(t *testing.T) {
+	f := newFakeDatatracker(t)
+	env := syncEnv(t, f)
+	env["LIAISONBOT_LOG_LEVEL"] = "info"
+	createDB(t, env)
+	for _, tc := range []struct {
+		args          []string
+		progress, log []string
+	}{
+		{[]string{"directory", "sync", "--dry-run"}, []string{"Reading groups: page 1, 50 of ", "Reading groups: page 2", "Reading roles: page 1"},
+			[]string{"dtsync: directory compared (dry run, nothing changed)", "added=", "organizations="}},
+		{[]string{"statements", "sync"}, []string{"Reading statements: page 1", "Reading statement events: page 1", "Importing statements: "},
+			[]string{"dtsync: statements synced", "fetched="}},
+	} {
+		var out, errb, prog bytes.Buffer
+		no := false
+		code := Main(context.Background(), tc.args, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+			Getenv: func(k string) string { return env[k] }, Interactive: &no, Progress: &prog})
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errb.String())
+		}
+		for _, w := range tc.progress {
+			if !strings.Contains(prog.String(), w) {
+				t.Errorf("%v: progress lacks %q: %q", tc.args, w, prog.String())
+			}
+		}
+		if !strings.HasSuffix(prog.String(), "\r\x1b[K") {
+			t.Errorf("%v: the progress line is not cleared at the end: %q", tc.args, prog.String())
+		}
+		if strings.Contains(out.String(), "\r") {
+			t.Errorf("%v: progress went to standard output", tc.args)
+		}
+		for _, w := range tc.log {
+			if !strings.Contains(errb.String(), w) {
+				t.Errorf("%v: log lacks %q:\n%s", tc.args, w, errb.String())
+			}
 		}
 	}
 }
