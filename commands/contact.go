@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ func contactCommand() *Definition {
 			"aliases and small typos all work.",
 		Examples: []string{"contact 3gpp", "who ITU-T", "find broadband forum"},
 		Run:      runContact,
+		Quick:    always,
 	}
 }
 
@@ -34,6 +36,13 @@ func runContact(ctx context.Context, c *Call) (*bot.Response, error) {
 	}
 	m := d.Matcher().Match(q)
 	switch {
+	case m.Org != nil && m.Exact:
+		// The same for everyone who names the organization exactly: kept.
+		o, now := m.Org, c.now()
+		key := "contact\x00" + strconv.FormatInt(o.ID, 10) + "\x00" + o.Acronym
+		return reply(c.r.answers.answer(d, key, now, func() (bot.Message, time.Time) {
+			return ContactMessage(d, o, now, "", false), agesHold(now, contactProvenances(d, o)...)
+		})), nil
 	case m.Org != nil:
 		return reply(ContactMessage(d, m.Org, c.now(), echo(q), !m.Exact)), nil
 	case len(m.Candidates) > 0:
@@ -95,6 +104,22 @@ func ContactMessage(d *bot.Directory, o *bot.Organization, now time.Time, query 
 		{Label: "Open statements with " + o.Acronym, Command: "list open org " + o.Acronym},
 	}})
 	return bot.Message{Blocks: blocks, Summary: "Liaison contacts for " + o.Label()}
+}
+
+// contactProvenances are the provenances whose ages ContactMessage may
+// name.
+func contactProvenances(d *bot.Directory, o *bot.Organization) []bot.Provenance {
+	ps := []bot.Provenance{o.Provenance, d.Coordinators.Provenance}
+	sets := [][]bot.Person{o.Managers, o.Contacts}
+	if c := d.ManagingOrg(o); c != nil {
+		sets = append(sets, c.Managers)
+	}
+	for _, set := range sets {
+		for _, p := range set {
+			ps = append(ps, p.Provenance)
+		}
+	}
+	return ps
 }
 
 func coordEmail(d *bot.Directory) string {
