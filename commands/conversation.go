@@ -89,7 +89,9 @@ func (r *Router) converse(ctx context.Context, req *bot.Request, command *string
 		return r.continueForm(ctx, &again)
 	}
 	switch {
-	case prefixed && def != nil && word != WordCancelCommand && word != bot.WordForm:
+	case prefixed && def != nil && word != WordCancelCommand && word != bot.WordForm &&
+		!(conv.Field == "" && conv.Accepts(line, env)): // the summary's Submit button
+
 		return r.commandAtForm(ctx, req, text, command, conv), true, nil
 	case prefixed && def == nil && !formWord && (conv.FreeText() || !conv.Accepts(line, env)):
 		return r.commandAtForm(ctx, req, text, command, conv), true, nil

@@ -142,3 +142,22 @@ func TestConversation_CommandsAreNeverTakenAsAnswers(t *testing.T) {
 		t.Fatalf("unknown prefixed command: outcome %q, form open %v", resp.Outcome, resp.FormOpen)
 	}
 }
+
+// The form's own buttons arrive with the prefix on Slack: the summary's
+// Submit submits, a choice answers.
+func TestConversation_PrefixedButtonsOfTheFormAnswerIt(t *testing.T) {
+	h := newHarness(t)
+	jo := as("jo.example@example.org")
+	pressed := func(line string) *bot.Response {
+		return h.router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Actor: jo, Channel: bot.Channel{DM: true}, Text: line, Prefixed: true})
+	}
+	h.do(jo, "submit 3gpp")
+	out := console.Render(pressed("incoming").Messages) // a choice
+	mustContain(t, out, "IETF group?")
+	for _, b := range []string{"opsawg", "Buttons", "info", "skip", "x", "skip", "skip", "skip", "skip", "skip", "skip"} {
+		out = h.do(jo, b)
+	}
+	mustContain(t, out, "check and submit")
+	out = console.Render(pressed("submit").Messages)
+	mustContain(t, out, "Submitted LS-1")
+}
