@@ -13,6 +13,7 @@ import (
 // columns of their own ("<tag>: <note>", "<key> <subject>" in the note)
 // reads the same afterwards, with the fields apart.
 func TestMigration_EventFieldsComeOutOfTheNote(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db := MustOpenDBAt(t, path)
