@@ -414,6 +414,17 @@ func (db *DB) OutboxRetry(ctx context.Context, ids []int64) (int, error) {
 	return int(n), err
 }
 
+// MarkDigest records the digest with the key as sent; false means it was
+// recorded before and must not be sent again.
+func (t *statementTx) MarkDigest(key string, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO digests_sent (key, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, at.UnixMilli())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // OutboxStatuses returns the status ("pending", "failed", "sent") of each
 // notice among ids that exists; the ids missing from the map are unknown.
 func (db *DB) OutboxStatuses(ctx context.Context, ids []int64) (map[int64]string, error) {
@@ -439,15 +450,4 @@ func (db *DB) OutboxStatuses(ctx context.Context, ids []int64) (map[int64]string
 		out[id] = status
 	}
 	return out, rows.Err()
-}
-
-// MarkDigest records the digest with the key as sent; false means it was
-// recorded before and must not be sent again.
-func (t *statementTx) MarkDigest(key string, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO digests_sent (key, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, at.UnixMilli())
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
