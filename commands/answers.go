@@ -27,7 +27,15 @@ type answerCache struct {
 	// version its Version.
 	dir     *bot.Directory
 	version int64
-	m       map[string]keptAnswer
+	m       map[answerKey]keptAnswer
+}
+
+// answerKey names a kept answer: the command's, and what it is about.
+type answerKey struct {
+	kind string // "contact", "orgs", "help"
+	id   int64  // the organization's id
+	name string // the organization's acronym, the command help is about
+	dir  bool   // made from the directory (kept with it)
 }
 
 // keptAnswer is one kept answer.
@@ -48,15 +56,13 @@ func sameDirectory(a *bot.Directory, av int64, b *bot.Directory) bool {
 // make (which returns the message and until when it holds; zero: as long
 // as the directory), keeps it with a Memo, and returns it. d nil means
 // the answer does not depend on the directory.
-func (c *answerCache) answer(d *bot.Directory, key string, now time.Time, make func() (bot.Message, time.Time)) bot.Message {
-	if d != nil {
-		key = "dir:" + key
-	}
+func (c *answerCache) answer(d *bot.Directory, key answerKey, now time.Time, make func() (bot.Message, time.Time)) bot.Message {
+	key.dir = d != nil
 	c.mu.Lock()
 	if d != nil && !sameDirectory(c.dir, c.version, d) {
 		// A new directory: every answer made from the old one goes.
 		for k := range c.m {
-			if len(k) > 4 && k[:4] == "dir:" {
+			if k.dir {
 				delete(c.m, k)
 			}
 		}
@@ -73,7 +79,7 @@ func (c *answerCache) answer(d *bot.Directory, key string, now time.Time, make f
 	// Keep it only if the directory did not change meanwhile.
 	if d == nil || c.dir == d {
 		if c.m == nil || len(c.m) >= maxAnswers {
-			c.m = map[string]keptAnswer{}
+			c.m = map[answerKey]keptAnswer{}
 		}
 		c.m[key] = keptAnswer{msg: msg, from: now, until: until}
 	}

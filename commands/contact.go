@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +38,7 @@ func runContact(ctx context.Context, c *Call) (*bot.Response, error) {
 	case m.Org != nil && m.Exact:
 		// The same for everyone who names the organization exactly: kept.
 		o, now := m.Org, c.now()
-		key := "contact\x00" + strconv.FormatInt(o.ID, 10) + "\x00" + o.Acronym
+		key := answerKey{kind: "contact", id: o.ID, name: o.Acronym}
 		return reply(c.r.answers.answer(d, key, now, func() (bot.Message, time.Time) {
 			return ContactMessage(d, o, now, "", false), agesHold(now, contactProvenances(d, o)...)
 		})), nil

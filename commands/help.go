@@ -26,11 +26,11 @@ func runHelp(ctx context.Context, c *Call) (*bot.Response, error) {
 		if d == nil {
 			return nil, c.r.unknown(strings.Fields(w)[0])
 		}
-		return reply(c.r.answers.answer(nil, "help\x00"+d.Name, c.now(), func() (bot.Message, time.Time) {
+		return reply(c.r.answers.answer(nil, answerKey{kind: "help", name: d.Name}, c.now(), func() (bot.Message, time.Time) {
 			return bot.Reply(commandHelp(d)...), time.Time{}
 		})), nil
 	}
-	return reply(c.r.answers.answer(nil, "help", c.now(), func() (bot.Message, time.Time) {
+	return reply(c.r.answers.answer(nil, answerKey{kind: "help"}, c.now(), func() (bot.Message, time.Time) {
 		return helpMessage(c.r), time.Time{}
 	})), nil
 }

@@ -32,7 +32,7 @@ func runOrgs(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(c.r.answers.answer(d, "orgs", c.now(), func() (bot.Message, time.Time) {
+	return reply(c.r.answers.answer(d, answerKey{kind: "orgs"}, c.now(), func() (bot.Message, time.Time) {
 		return OrgsMessage(d), time.Time{}
 	})), nil
 }

@@ -266,7 +266,7 @@ func (r *Router) Handle(ctx context.Context, req *bot.Request) (resp *bot.Respon
 		}
 	}
 	out := r.dispatch(ctx, req, &command)
-	if req.Platform == bot.PlatformSlack && !req.Channel.DM {
+	if req.Platform == bot.PlatformSlack && !req.Channel.DM && command != bot.WordForm && command != WordCancelCommand {
 		// A slash command elsewhere while a DM form waits: say so first
 		// (Slack shows the answer to the user alone).
 		r.remindOfForm(ctx, req, out)

@@ -468,6 +468,47 @@ func (a *Adapter) send(ctx context.Context, dest OutgoingMessage, r Rendered) ([
 // stripMention removes the bot's mentions from text: @**Name**,
 // @**Name|id**, @**|id** and their silent @_ forms.
 func stripMention(text string, me botSelf) string {
+	re := mentionPattern(me)
+	if re == nil {
+		return strings.TrimSpace(text)
+	}
+	return strings.TrimSpace(re.ReplaceAllString(text, ""))
+}
+
+// mentionPatterns are the compiled mention patterns, by the bot's id and
+// name (one or two in practice; bounded all the same).
+var mentionPatterns struct {
+	sync.Mutex
+	m map[mentionKey]*regexp.Regexp
+}
+
+type mentionKey struct {
+	id   int64
+	name string
+}
+
+// mentionPattern is the pattern of the bot's mention, compiled once (nil
+// when nothing names the bot).
+func mentionPattern(me botSelf) *regexp.Regexp {
+	k := mentionKey{me.ID, me.Name}
+	mentionPatterns.Lock()
+	re, ok := mentionPatterns.m[k]
+	mentionPatterns.Unlock()
+	if ok {
+		return re
+	}
+	re = compileMention(me)
+	mentionPatterns.Lock()
+	if mentionPatterns.m == nil || len(mentionPatterns.m) >= 64 {
+		mentionPatterns.m = map[mentionKey]*regexp.Regexp{}
+	}
+	mentionPatterns.m[k] = re
+	mentionPatterns.Unlock()
+	return re
+}
+
+// compileMention compiles the pattern of the bot's mention.
+func compileMention(me botSelf) *regexp.Regexp {
 	var alts []string
 	id := `\d+`
 	if me.ID != 0 {
@@ -478,11 +519,11 @@ func stripMention(text string, me botSelf) string {
 		alts = append(alts, `(?i:`+regexp.QuoteMeta(name)+`)(?:\|`+id+`)?`)
 	}
 	if len(alts) == 0 {
-		return strings.TrimSpace(text)
+		return nil
 	}
 	re, err := regexp.Compile(`@_?\*\*(?:` + strings.Join(alts, "|") + `)\*\*`)
 	if err != nil {
-		return strings.TrimSpace(text)
+		return nil
 	}
-	return strings.TrimSpace(re.ReplaceAllString(text, ""))
+	return re
 }

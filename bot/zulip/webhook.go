@@ -196,7 +196,9 @@ func (a *Adapter) webhook(ctx context.Context, p webhookPayload) webhookAnswer {
 	in := a.inbound(m, text, where, me)
 
 	// What is answered at once is answered here; only what may be slow
-	// runs on a goroutine of its own, raced against the budget.
+	// runs on a goroutine of its own, raced against the budget. A quick
+	// command changes nothing, so it need not wait its turn behind the
+	// user's slow ones (lockUser).
 	if actor, isBot, ok := a.cachedActor(m); ok {
 		if isBot {
 			return webhookAnswer{ResponseNotRequired: true}

@@ -145,9 +145,11 @@ func runAB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "round\tbare req/s\tbot req/s\tratio\tbare p50\tbare p99\tbot p50\tbot p99\terrors\t\n")
 		var bareAll, botAll phase
+		var ratios []float64
 		for round := 1; round <= o.rounds; round++ {
 			a := closedLoop(ctx, client, t.bare, t.answer, o.clients, o.duration)
 			b := closedLoop(ctx, client, t.bot, t.answer, o.clients, o.duration)
+			ratios = append(ratios, b.rps()/a.rps())
 			fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%.2f\t%s\t%s\t%s\t%s\t%s\t\n", round, a.rps(), b.rps(), b.rps()/a.rps(),
 				ms(rankOf(a.lat, 0.5)), ms(rankOf(a.lat, 0.99)), ms(rankOf(b.lat, 0.5)), ms(rankOf(b.lat, 0.99)), errorsText(a, b))
 			bareAll.add(a)
@@ -156,6 +158,8 @@ func runAB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "all\t%.0f\t%.0f\t%.2f\t%s\t%s\t%s\t%s\t%s\t\n", bareAll.rps(), botAll.rps(), botAll.rps()/bareAll.rps(),
 			ms(rankOf(bareAll.lat, 0.5)), ms(rankOf(bareAll.lat, 0.99)), ms(rankOf(botAll.lat, 0.5)), ms(rankOf(botAll.lat, 0.99)), errorsText(bareAll, botAll))
 		tw.Flush()
+		slices.Sort(ratios)
+		fmt.Fprintf(stdout, "ratio per round: min %.2f, median %.2f, max %.2f\n", ratios[0], median(ratios), ratios[len(ratios)-1])
 		if o.rate > 0 {
 			tw = tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintf(tw, "open loop %d/s for %s\tsent\tp50\tp90\tp99\tmax\terrors\t\n", o.rate, o.openFor)
@@ -421,6 +425,15 @@ func openLoop(ctx context.Context, c *http.Client, e endpoint, want []byte, rate
 	wg.Wait()
 	out.elapsed = time.Since(start)
 	return out
+}
+
+// median is the median of sorted values.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 // rankOf sorts lat (in place) and returns its q-quantile.

@@ -62,3 +62,12 @@ func TestAB_Flags(t *testing.T) {
 		}
 	}
 }
+
+func TestMedian(t *testing.T) {
+	if m := median([]float64{0.2, 0.5, 0.9}); m != 0.5 {
+		t.Errorf("odd: %v", m)
+	}
+	if m := median([]float64{0.2, 0.4, 0.6, 0.9}); m != 0.5 {
+		t.Errorf("even: %v", m)
+	}
+}
