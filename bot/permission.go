@@ -191,6 +191,17 @@ func MayClaimPriorApproval(a Actor, to string, org *Organization, d *Directory) 
 		"Submit it without that: it then waits for their approval.", WhoMay(org, d), to))
 }
 
+// MayBackDate checks who may record a statement with org as submitted
+// on an earlier day (submitted=YYYY-MM-DD): the organization's liaison
+// managers (or its parent's), the IAB liaison coordinators and admins.
+func MayBackDate(a Actor, org *Organization, d *Directory) error {
+	switch AuthorityOf(a, org, d) {
+	case AuthAdmin, AuthCoordinator, AuthManager:
+		return nil
+	}
+	return forbidden(a, fmt.Sprintf("Only %s can back-date a record (submitted=). Leave it out: the statement is then recorded as submitted today.", WhoMay(org, d)))
+}
+
 // forbidden is an EFORBIDDEN refusal with msg, telling an actor who is not
 // tied to a directory person how to fix that.
 func forbidden(a Actor, msg string) error {
