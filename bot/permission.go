@@ -160,7 +160,14 @@ func Recorders(org *Organization, d *Directory) []Person {
 // (withdraw) their own pending statement. A pending incoming statement is
 // approved (recorded as posted) only by those whose word records one (see
 // RecordsIncoming). The error says who can.
-func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) error {
+//
+// groupApprovers are who RFC 4052 §4 has approve an outgoing statement
+// from its IETF group (IETFGroups.Approval): they may approve and post it
+// too.
+func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move, groupApprovers ...Person) error {
+	if s.Direction == Outgoing && (m == MoveApprove || m == MovePost) && a.Person != nil && hasEmail(groupApprovers, a.Person.Email) {
+		return nil
+	}
 	if s.Direction == Incoming && s.State == StatePending && (m == MoveApprove || m == MovePost) {
 		if RecordsIncoming(a, org, d) {
 			return nil
