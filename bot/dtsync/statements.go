@@ -227,7 +227,7 @@ func (l Lookup) names(ids []int64) string {
 			default:
 				out = append(out, strings.ToUpper(g.Acronym))
 			}
-		case g.Type == "wg" || g.Type == "rg":
+		case g.Type == "wg" || g.Type == "rg" || g.Type == "area":
 			out = append(out, g.Acronym)
 		default:
 			out = append(out, strings.ToUpper(g.Acronym))
