@@ -37,6 +37,9 @@ func orgOptions(d *bot.Directory, query string) []*slack.OptionBlockObject {
 	orgs := append([]*bot.Organization(nil), d.Orgs...)
 	sort.SliceStable(orgs, func(i, j int) bool { return strings.ToLower(orgs[i].Acronym) < strings.ToLower(orgs[j].Acronym) })
 	if q != "" {
+		if r := d.ResolveOrg(query); r.Org != nil && !r.SubBody {
+			pick(r.Org) // the one resolver's answer (3GPP TSG SA is 3GPP SA)
+		}
 		m := d.Matcher().Match(query)
 		pick(m.Org)
 		for _, c := range m.Candidates {
