@@ -12,7 +12,6 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/console"
 	"github.com/ietf-tools/liaisonbot/bot/datatracker/datatrackertest"
-	"github.com/ietf-tools/liaisonbot/bot/dtsync"
 	"github.com/ietf-tools/liaisonbot/commands"
 	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
@@ -36,7 +35,7 @@ type corpusEntry struct {
 	Action    string
 	ToC       string `json:"to_c"`
 	CC        string
-	Att       []string
+	Att       []corpusAttachment
 	IDs       string
 	Body      string
 	Expected  map[string]string
@@ -83,7 +82,7 @@ func (e corpusEntry) inlineLine() string {
 	add("cc", e.CC)
 	var att []string
 	for _, a := range e.Att {
-		att = append(att, a+" <"+dtsync.DocumentURL(a)+">")
+		att = append(att, a.line())
 	}
 	add("attachments", strings.Join(att, ", "))
 	add("identifiers", e.IDs)
@@ -233,7 +232,8 @@ func TestCorpus_InlineSubmitAndSyncGiveTheExpectedShow(t *testing.T) {
 				datatrackertest.Event{ID: e.ID*10 + 2, Time: e.Submitted + "T12:05:00Z", Type: "posted", By: datatrackertest.PersonSystem, StatementID: e.ID})
 			for _, a := range e.Att {
 				attID++
-				d.Attachments = append(d.Attachments, datatrackertest.Attachment{ID: attID, StatementID: e.ID, Document: a})
+				d.Attachments = append(d.Attachments, datatrackertest.Attachment{ID: attID, StatementID: e.ID, Document: a.Name})
+				d.Documents = append(d.Documents, datatrackertest.Document{Name: a.Name, Title: a.Title, UploadedFilename: a.File})
 			}
 		}
 	})
@@ -259,4 +259,13 @@ func TestCorpus_InlineSubmitAndSyncGiveTheExpectedShow(t *testing.T) {
 		synced++
 	}
 	t.Logf("statement sync: %d of %d statements arrive as expected", synced, len(corpus))
+}
+
+// corpusAttachment is an attachment as the Datatracker holds it: the
+// document's name, its title and its file.
+type corpusAttachment struct{ Name, Title, File string }
+
+// line is the attachment as people write it: Title <URL>.
+func (a corpusAttachment) line() string {
+	return bot.Attachment{Title: a.Title, URL: "https://www.ietf.org/lib/dt/documents/LIAISON/" + a.File}.String()
 }

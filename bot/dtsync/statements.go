@@ -113,6 +113,12 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 
 	for _, a := range rec.Attachments {
 		att := bot.Attachment{Title: a.DocumentName, URL: DocumentURL(a.DocumentName)}
+		if a.Document.Title != "" {
+			att.Title = a.Document.Title
+		}
+		if u := a.Document.URL(); u != "" {
+			att.URL = u
+		}
 		if a.DocumentName != "" && !slices.Contains(s.Attachments, att) {
 			s.Attachments = append(s.Attachments, att)
 		}

@@ -30,7 +30,7 @@ type corpusEntry struct {
 	ID                                              int64
 	From, To, Title, Purpose, Deadline, Submitted   string
 	Response, Technical, Action, ToC, CC, IDs, Body string
-	Att                                             []string
+	Att                                             []corpusAttachment
 	Expected                                        map[string]string
 	ToCJSON                                         string `json:"to_c"`
 }
@@ -107,7 +107,7 @@ func TestCorpus_SlackModalGivesTheExpectedShow(t *testing.T) {
 		set(bot.FBody, c.Body)
 		var att []string
 		for _, a := range c.Att {
-			att = append(att, a+" <https://datatracker.ietf.org/doc/"+a+"/>")
+			att = append(att, a.line())
 		}
 		set(bot.FAttachments, strings.Join(att, "\n"))
 		w := e.interact(viewSubmission(t, view, fmt.Sprintf("VCORPUS%d", id), "UADMIN", values))
@@ -172,4 +172,13 @@ func diffFields(got, want map[string]string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// corpusAttachment is an attachment as the Datatracker holds it: the
+// document's name, its title and its file.
+type corpusAttachment struct{ Name, Title, File string }
+
+// line is the attachment as people write it: Title <URL>.
+func (a corpusAttachment) line() string {
+	return bot.Attachment{Title: a.Title, URL: "https://www.ietf.org/lib/dt/documents/LIAISON/" + a.File}.String()
 }
