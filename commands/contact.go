@@ -33,19 +33,25 @@ func runContact(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := d.Matcher().Match(q)
+	r := d.ResolveOrg(q)
 	switch {
-	case m.Org != nil && m.Exact:
-		// The same for everyone who names the organization exactly: kept.
-		o, now := m.Org, c.now()
+	case r.Org != nil && r.SubBody:
+		m := ContactMessage(d, r.Org, c.now(), echo(q), false)
+		note := bot.Context{Text: bot.Words(fmt.Sprintf("%s is not in the directory: it is handled through %s's liaison, below.", echo(r.Group), r.Org.Acronym))}
+		m.Blocks = append([]bot.Block{m.Blocks[0], note}, m.Blocks[1:]...)
+		return reply(m), nil
+	case r.Org != nil && !r.Guess:
+		// The same for everyone who names the organization by a rule
+		// (its acronym, name, alias, or a Datatracker spelling): kept.
+		o, now := r.Org, c.now()
 		key := answerKey{kind: "contact", id: o.ID, name: o.Acronym}
 		return reply(c.r.answers.answer(d, key, now, func() (bot.Message, time.Time) {
 			return ContactMessage(d, o, now, "", false), agesHold(now, contactProvenances(d, o)...)
 		})), nil
-	case m.Org != nil:
-		return reply(ContactMessage(d, m.Org, c.now(), echo(q), !m.Exact)), nil
-	case len(m.Candidates) > 0:
-		return reply(didYouMean(q, m.Candidates, "contact")), nil
+	case r.Org != nil:
+		return reply(ContactMessage(d, r.Org, c.now(), echo(q), true)), nil
+	case len(r.Candidates) > 0:
+		return reply(didYouMean(q, r.Candidates, "contact")), nil
 	}
 	return reply(noSuchOrg(d, q, c.now())), nil
 }

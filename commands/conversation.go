@@ -180,11 +180,11 @@ func cutPrefix(line string) (string, bool) {
 // groupListed reports whether the Datatracker's list of IETF groups (once
 // a directory sync read it) has this one.
 func groupListed(env bot.FormEnv, g string) bool {
-	if env.IETFGroup == nil {
+	if !env.IETF.Listed() {
 		return false
 	}
-	known, listed := env.IETFGroup(g)
-	return listed && known
+	_, known := env.IETF.Group(g)
+	return known
 }
 
 // where says where the form stands: "question 6 of 14" or "the summary".

@@ -15,6 +15,9 @@ type StatementAttachment struct {
 	StatementID  int64
 	DocumentName string // e.g. "liaison-2012-05-31-3gpp-mmusic-…-attachment-1"
 	Removed      bool
+	// Document is the document's title and file, when StatementsSince
+	// could read it (zero otherwise: the name is all there is).
+	Document Document
 }
 
 // attachmentJSON is the API shape of a statement attachment.

@@ -3,6 +3,7 @@ package datatracker
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -122,6 +123,20 @@ func (c *Client) StatementsSince(ctx context.Context, since time.Time) (*Stateme
 		}
 	}
 	b.Statements, b.Missing = assemble(stmts, events, rels, atts, wanted)
+	// Each attachment's title and file; a document the Datatracker does
+	// not serve keeps its name only.
+	for i := range b.Statements {
+		for j := range b.Statements[i].Attachments {
+			a := &b.Statements[i].Attachments[j]
+			doc, err := c.Document(ctx, a.DocumentName)
+			switch {
+			case err == nil:
+				a.Document = doc
+			case !errors.Is(err, ErrNotFound):
+				return fail(fmt.Errorf("attachment %d: %w", a.ID, err))
+			}
+		}
+	}
 	return b, nil
 }
 

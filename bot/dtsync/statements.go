@@ -2,6 +2,7 @@ package dtsync
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,6 +104,7 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 	s.TechnicalContacts = addresses(st.TechnicalContacts)
 	s.ToContacts = addresses(st.ToContacts)
 	s.CC = addresses(st.CCContacts)
+	s.ActionHolders = addresses(st.ActionHolderContacts)
 	from := st.FromContact
 	if from.IsZero() {
 		from, _ = datatracker.ParseAddress(st.FromContactRaw)
@@ -110,8 +112,15 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 	s.SubmitterName, s.SubmitterEmail = from.Name, from.Email
 
 	for _, a := range rec.Attachments {
-		if a.DocumentName != "" && !slices.Contains(s.Attachments, a.DocumentName) {
-			s.Attachments = append(s.Attachments, a.DocumentName)
+		att := bot.Attachment{Title: a.DocumentName, URL: DocumentURL(a.DocumentName)}
+		if a.Document.Title != "" {
+			att.Title = a.Document.Title
+		}
+		if u := a.Document.URL(); u != "" {
+			att.URL = u
+		}
+		if a.DocumentName != "" && !slices.Contains(s.Attachments, att) {
+			s.Attachments = append(s.Attachments, att)
 		}
 	}
 	for _, r := range rec.Related {
@@ -162,8 +171,8 @@ func (l Lookup) sdo(ids []int64) []int64 {
 	return out
 }
 
-// org returns the directory entry of the group, or nil.
-func (l Lookup) org(id int64) *bot.Organization {
+// orgByID returns the directory entry tied to the group's id, or nil.
+func (l Lookup) orgByID(id int64) *bot.Organization {
 	if l.Dir == nil {
 		return nil
 	}
@@ -172,12 +181,39 @@ func (l Lookup) org(id int64) *bot.Organization {
 			return o
 		}
 	}
-	if g, ok := l.Groups[id]; ok && g.Acronym != "" {
-		if m := l.Dir.Matcher().Match(g.Acronym); m.Org != nil && m.Exact {
-			return m.Org
-		}
+	return nil
+}
+
+// org returns the directory entry of the group (its parent's for a
+// sub-body the directory does not list), or nil.
+func (l Lookup) org(id int64) *bot.Organization {
+	if o := l.orgByID(id); o != nil {
+		return o
+	}
+	if r := l.resolve(id); r.Org != nil {
+		return r.Org
 	}
 	return nil
+}
+
+// resolve is the directory's reading of an SDO group the directory does
+// not tie to its id: by its acronym or name, through the one resolver
+// (bot.Directory.ResolveOrg), a sub-body it does not list as its parent's.
+// Typo guesses are not taken.
+func (l Lookup) resolve(id int64) bot.OrgRef {
+	g, ok := l.Groups[id]
+	if !ok || l.Dir == nil {
+		return bot.OrgRef{}
+	}
+	for _, name := range []string{g.Acronym, g.Name} {
+		if name == "" {
+			continue
+		}
+		if r := l.Dir.ResolveOrg(name); r.Org != nil && !r.Guess {
+			return r
+		}
+	}
+	return bot.OrgRef{}
 }
 
 // names names the groups for From and To.
@@ -189,12 +225,15 @@ func (l Lookup) names(ids []int64) string {
 		case !ok || g.Acronym == "":
 			out = append(out, "group "+strconv.FormatInt(id, 10))
 		case g.Type == "sdo":
-			if o := l.org(id); o != nil {
-				out = append(out, o.Acronym)
-			} else {
+			switch r := l.resolve(id); {
+			case l.orgByID(id) != nil:
+				out = append(out, l.orgByID(id).Acronym)
+			case r.Org != nil:
+				out = append(out, r.Group) // "ITU-T SG5": the sub-body's name
+			default:
 				out = append(out, strings.ToUpper(g.Acronym))
 			}
-		case g.Type == "wg" || g.Type == "rg":
+		case g.Type == "wg" || g.Type == "rg" || g.Type == "area":
 			out = append(out, g.Acronym)
 		default:
 			out = append(out, strings.ToUpper(g.Acronym))
@@ -270,12 +309,25 @@ func joinNonEmpty(a, b string) string {
 }
 
 // addresses parses a free-text contact field to bare addresses.
-func addresses(s string) []string {
-	var out []string
+// addresses reads a Datatracker contact field as the bot reads any
+// address list (names and name-only entries kept); a value it refuses is
+// read leniently (datatracker.ParseAddresses) rather than lost.
+func addresses(s string) bot.AddressList {
+	if l, err := bot.ParseAddressList(s); err == nil {
+		return l
+	}
+	var out bot.AddressList
 	for _, a := range datatracker.ParseAddresses(s) {
-		out = append(out, a.Email)
+		if a.Name != "" || a.Email != "" {
+			out = append(out, bot.Address{Name: a.Name, Addr: a.Email})
+		}
 	}
 	return out
+}
+
+// DocumentURL is the Datatracker's page of a document.
+func DocumentURL(name string) string {
+	return "https://datatracker.ietf.org/doc/" + url.PathEscape(name) + "/"
 }
 
 // MergeStatement applies the Datatracker's version up of a statement to the
@@ -342,12 +394,12 @@ func StatementChanges(o, n *bot.Statement) []string {
 	}
 	for _, a := range n.Attachments {
 		if !slices.Contains(o.Attachments, a) {
-			out = append(out, "attachment added: "+a)
+			out = append(out, "attachment added: "+a.String())
 		}
 	}
 	for _, a := range o.Attachments {
 		if !slices.Contains(n.Attachments, a) {
-			out = append(out, "attachment removed: "+a)
+			out = append(out, "attachment removed: "+a.String())
 		}
 	}
 	if o.Related != n.Related {
@@ -359,7 +411,7 @@ func StatementChanges(o, n *bot.Statement) []string {
 		}
 	}
 	if !slices.Equal(o.ResponseContacts, n.ResponseContacts) || !slices.Equal(o.TechnicalContacts, n.TechnicalContacts) ||
-		!slices.Equal(o.ToContacts, n.ToContacts) || !slices.Equal(o.CC, n.CC) {
+		!slices.Equal(o.ToContacts, n.ToContacts) || !slices.Equal(o.CC, n.CC) || !slices.Equal(o.ActionHolders, n.ActionHolders) {
 		out = append(out, "contacts changed")
 	}
 	if o.Identifiers != n.Identifiers {

@@ -78,6 +78,7 @@ func (e *testEnv) start(opts ...envOption) {
 		Home:          e.router,
 		Directory:     e.db,
 		Store:         e.db,
+		SyncState:     e.db.SyncState,
 		Token:         "xoxb-test",
 		APIURL:        e.fake.APIURL(),
 		SigningSecret: testSecret,

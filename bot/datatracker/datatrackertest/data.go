@@ -100,6 +100,19 @@ type Attachment struct {
 	Removed     bool
 }
 
+// Document is a doc/document row (an attachment's title and file).
+type Document struct {
+	Name             string
+	Title            string
+	UploadedFilename string
+	ExternalURL      string
+}
+
+func (d Document) json() map[string]any {
+	return map[string]any{"name": d.Name, "title": d.Title, "uploaded_filename": d.UploadedFilename,
+		"external_url": d.ExternalURL, "resource_uri": documentURI(d.Name), "type": "/api/v1/name/doctypename/liai-att/"}
+}
+
 // Data is everything the fake serves.
 type Data struct {
 	Groups      []Group
@@ -110,6 +123,7 @@ type Data struct {
 	Events      []Event
 	Related     []Related
 	Attachments []Attachment
+	Documents   []Document
 }
 
 // Clone returns a deep copy.
@@ -123,6 +137,7 @@ func (d *Data) Clone() *Data {
 		Events:      slices.Clone(d.Events),
 		Related:     slices.Clone(d.Related),
 		Attachments: slices.Clone(d.Attachments),
+		Documents:   slices.Clone(d.Documents),
 	}
 	for i, s := range c.Statements {
 		c.Statements[i].FromGroups = slices.Clone(s.FromGroups)

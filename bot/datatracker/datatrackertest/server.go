@@ -124,6 +124,14 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 	if res, ok := resources[path]; ok {
 		return s.list(r, path, res)
 	}
+	if name, ok := strings.CutPrefix(path, "/api/v1/doc/document/"); ok {
+		for _, d := range s.data.Documents {
+			if d.Name == strings.TrimSuffix(name, "/") {
+				return http.StatusOK, mustJSON(d.json())
+			}
+		}
+		return http.StatusNotFound, nil
+	}
 	if addr, ok := strings.CutPrefix(path, "/api/v1/person/email/"); ok {
 		return s.email(strings.TrimSuffix(addr, "/"))
 	}
