@@ -348,3 +348,53 @@ func dmsTo(ms []zuliptest.SentMessage, user int64) []zuliptest.SentMessage {
 	}
 	return out
 }
+
+// A directory change made on one replica reaches the answers another keeps
+// in memory (issue 19's kept answers): it hears the change by NOTIFY and
+// answers from the new directory.
+func TestReplicas_KeptAnswersFollowAnotherReplicasChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	dbURL := pgtest.Schema(t)
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	fake := newFakeSlack(t)
+	var bases []string
+	for i := range 2 {
+		addr := freeAddr(t)
+		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir, "LIAISONBOT_DATABASE_URL=" + dbURL,
+			"LIAISONBOT_ADDR=" + addr, "LIAISONBOT_LOG_LEVEL=info", "SLACK_BOT_TOKEN=xoxb-test",
+			"SLACK_SIGNING_SECRET=" + testSigningSecret, "SLACK_API_URL=" + fake.apiURL(), "LIAISONBOT_SLACK_CHANNEL=CLIAISON",
+			"LIAISONBOT_ADMINS=slack:UADMIN"}
+		p := startBinary(t, bin, env, filepath.Join(dir, fmt.Sprintf("r%d.log", i)))
+		waitHealthy(t, "http://"+addr, p)
+		bases = append(bases, "http://"+addr)
+		t.Cleanup(func() { stopProc(t, p) })
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	ask := func(base, user, text string) string {
+		t.Helper()
+		code, body, err := postSigned(context.Background(), client, base+"/slack/commands", testSigningSecret,
+			slashBody(user, text, fake.responseURL(text)))
+		if err != nil || code != http.StatusOK {
+			t.Fatalf("%s: %d %v", text, code, err)
+		}
+		return body
+	}
+	// Replica 1 keeps its answers about 3GPP and about the unknown ZZTOP.
+	for range 3 {
+		if b := ask(bases[1], "UASK", "contact ZZTOP"); strings.Contains(b, "ZZ Top Standards") {
+			t.Fatalf("ZZTOP known before it was added: %s", b)
+		}
+		ask(bases[1], "UASK", "orgs")
+	}
+	// Replica 0 adds it.
+	if b := ask(bases[0], "UADMIN", "admin org add ZZTOP ZZ Top Standards Body"); !strings.Contains(b, "ZZTOP") {
+		t.Fatalf("admin org add: %s", b)
+	}
+	waitUntil(t, "replica 1 answers from the new directory", 30*time.Second, func() bool {
+		return strings.Contains(ask(bases[1], "UASK", "contact ZZTOP"), "ZZ Top Standards Body") &&
+			strings.Contains(ask(bases[1], "UASK", "orgs"), "ZZTOP")
+	})
+}
