@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Audience is the one policy of who hears about what: which channels hear
@@ -19,6 +20,13 @@ type Audience struct {
 	// change, and carries the messages for people who are not linked to a
 	// chat user there (naming them).
 	Liaison map[string]string
+	// Homes are the platforms with a home view per person (Slack's App
+	// Home): a change refreshes the home views of the people it concerns
+	// (see HomeRefresh), through the outbox.
+	Homes []string
+	// Directory reads the directory, which says who a change concerns;
+	// without it no home view is refreshed.
+	Directory func(ctx context.Context) (*Directory, error)
 }
 
 // Notice is what a change, a reminder or a nudge leaves in the outbox: one
@@ -152,7 +160,7 @@ func ReminderRecipients(r Reminder, s *Statement, org *Organization, d *Director
 // Update runs fn in one write transaction of st whose Create and Save
 // also write the notices this audience decides (see Tx).
 func (a Audience) Update(ctx context.Context, st StatementUpdater, fn func(tx Tx) error) error {
-	return st.UpdateStatements(ctx, func(stx StatementTx) error { return fn(Tx{StatementTx: stx, Audience: a}) })
+	return st.UpdateStatements(ctx, func(stx StatementTx) error { return fn(Tx{StatementTx: stx, Audience: a, ctx: ctx}) })
 }
 
 // Tx is a statement transaction that announces what it changes: Create
@@ -162,6 +170,7 @@ func (a Audience) Update(ctx context.Context, st StatementUpdater, fn func(tx Tx
 type Tx struct {
 	StatementTx
 	Audience Audience
+	ctx      context.Context // Update's, for reading the directory
 }
 
 // Create stores a new statement with its events and the notice of its
@@ -196,6 +205,22 @@ func (t Tx) Remind(s *Statement, r Reminder, org *Organization, d *Directory, e 
 	return true, t.Enqueue(s, t.Audience.Reminder(r, s, org, d))
 }
 
+// SendDigests records the week's digest under key (DigestKey) with its
+// notices (Audience.Digests); false means it was recorded before (by
+// another process, or before a restart) and nothing was written.
+func (t Tx) SendDigests(key string, at time.Time, notices []Notice) (bool, error) {
+	ok, err := t.MarkDigest(key, at)
+	if err != nil || !ok {
+		return false, err
+	}
+	for _, n := range notices {
+		if err := t.Enqueue(nil, n); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
 // Nudge records a nudge of s with its history event and its notice.
 func (t Tx) Nudge(s *Statement, n Nudge, e Event) error {
 	if err := t.AddEvents(e); err != nil {
@@ -204,7 +229,8 @@ func (t Tx) Nudge(s *Statement, n Nudge, e Event) error {
 	return t.Enqueue(s, t.Audience.Nudge(n, s))
 }
 
-// announce writes the notice of a change, if anybody hears about it.
+// announce writes the notice of a change, if anybody hears about it, and
+// refreshes the home views of the people it concerns.
 func (t Tx) announce(s *Statement, events []Event) error {
 	if !t.Audience.Enabled() || !Announced(events) {
 		return nil
@@ -214,6 +240,28 @@ func (t Tx) announce(s *Statement, events []Event) error {
 		return err
 	}
 	if n, ok := t.Audience.Change(s, events, subs); ok {
+		if err := t.Enqueue(s, n); err != nil {
+			return err
+		}
+	}
+	return t.refreshHomes(s, events)
+}
+
+// refreshHomes writes the notice that refreshes the home views a change
+// concerns (see Audience.HomeRefresh).
+func (t Tx) refreshHomes(s *Statement, events []Event) error {
+	if len(t.Audience.Homes) == 0 || t.Audience.Directory == nil {
+		return nil
+	}
+	ctx := t.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	d, err := t.Audience.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	if n, ok := t.Audience.HomeRefresh(s, events, d.StatementOrg(s), d); ok {
 		return t.Enqueue(s, n)
 	}
 	return nil

@@ -53,6 +53,9 @@ type Delivery struct {
 	// Parent, with Thread set, is the thread's first message brought up to
 	// date (Slack updates the parent to the current state).
 	Parent *Message
+	// Home, with Target.User set, asks for the person's home view (Slack's
+	// App Home) to be published as it is now; Message is unused.
+	Home bool
 }
 
 // Delivered is what a Chat reports after delivering.
@@ -109,6 +112,7 @@ type NoticeData struct {
 	Events   []int64   `json:"events,omitempty"`   // the change's events
 	Reminder *Reminder `json:"reminder,omitempty"` // a reminder's details
 	Nudge    *Nudge    `json:"nudge,omitempty"`    // a nudge's details
+	Digest   *Digest   `json:"digest,omitempty"`   // a weekly digest's statements
 	// Subject is the statement's "LS-<n>: <title>" when the notice was
 	// written (bot.Subject). Rows keep it under "topic", its name before
 	// the platforms chose their own format from it.

@@ -150,8 +150,12 @@ type StatementTx interface {
 	// Subscribers lists the channels subscribed to the organization's
 	// statements or to all, ordered by platform and channel.
 	Subscribers(orgID int64) ([]Target, error)
-	// Enqueue writes the notice's outbox rows for s, one per target.
+	// Enqueue writes the notice's outbox rows for s, one per target; s is
+	// nil for a notice about no one statement (a digest).
 	Enqueue(s *Statement, n Notice) error
+	// MarkDigest records a digest as sent under its key; false means it
+	// was recorded before and must not be sent again.
+	MarkDigest(key string, at time.Time) (bool, error)
 	// SyncState reads a sync state value ("" if none); SetSyncState writes
 	// one, committed (or not) with the statements.
 	SyncState(key string) (string, error)

@@ -39,6 +39,7 @@ type Config struct {
 	Slack       Slack
 	Zulip       Zulip
 	Reminders   Reminders
+	Digest      Digest
 	Datatracker Datatracker
 	Outbox      Outbox
 
@@ -116,6 +117,52 @@ func (r Reminders) SendAtClock() (hour, minute int) {
 	return t.Hour(), t.Minute()
 }
 
+// Digest is the weekly digest's schedule.
+type Digest struct {
+	Enabled  bool   // on by default
+	Day      string // "monday" (or "mon")
+	SendAt   string // "" : the reminders' send_at
+	Timezone string // "" : the reminders' timezone
+}
+
+// Weekday is the digest's day (Monday if it cannot be read, which Validate
+// reports).
+func (d Digest) Weekday() time.Weekday {
+	w, ok := ParseWeekday(d.Day)
+	if !ok {
+		return time.Monday
+	}
+	return w
+}
+
+// ParseWeekday reads a day of the week: "monday", "Mon".
+func ParseWeekday(s string) (time.Weekday, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) < 3 {
+		return 0, false
+	}
+	for w := time.Sunday; w <= time.Saturday; w++ {
+		if name := strings.ToLower(w.String()); strings.HasPrefix(name, s) {
+			return w, true
+		}
+	}
+	return 0, false
+}
+
+// DigestSchedule is when the digest goes out: its day, at its send_at
+// (else the reminders') in its time zone (else the reminders').
+func (c *Config) DigestSchedule() (day time.Weekday, hour, minute int, loc *time.Location) {
+	r := c.Reminders
+	if c.Digest.SendAt != "" {
+		r.SendAt = c.Digest.SendAt
+	}
+	if c.Digest.Timezone != "" {
+		r.Timezone = c.Digest.Timezone
+	}
+	hour, minute = r.SendAtClock()
+	return c.Digest.Weekday(), hour, minute, r.Location()
+}
+
 // Datatracker is where the syncs read from, and how often they run.
 type Datatracker struct {
 	URL                string
@@ -152,6 +199,7 @@ func Default() *Config {
 			SendAt:            "09:00",
 			Timezone:          "UTC",
 		},
+		Digest:      Digest{Enabled: true, Day: "monday"},
 		Datatracker: Datatracker{URL: "https://datatracker.ietf.org"},
 		Outbox:      Outbox{SlackPace: time.Second, GiveUp: 48 * time.Hour, Lease: time.Minute},
 	}

@@ -175,6 +175,42 @@ func TestLoad_BoardSettings(t *testing.T) {
 	}
 }
 
+func TestLoad_DigestOnMondaysAtTheRemindersTimeUnlessToldOtherwise(t *testing.T) {
+	c, err := Load("", env(map[string]string{"LIAISONBOT_REMINDER_SEND_AT": "08:15", "LIAISONBOT_REMINDER_TIMEZONE": "Europe/Paris"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, h, m, loc := c.DigestSchedule()
+	if !c.Digest.Enabled || day != time.Monday || h != 8 || m != 15 || loc.String() != "Europe/Paris" {
+		t.Errorf("default digest: on=%v %s %02d:%02d %s", c.Digest.Enabled, day, h, m, loc)
+	}
+	f := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(f, []byte("[digest]\nday = \"Fri\"\nsend_at = \"17:30\"\ntimezone = \"America/New_York\"\n"), 0o600)
+	c, err = Load(f, env(map[string]string{"LIAISONBOT_DIGEST_ENABLED": "false"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	day, h, m, loc = c.DigestSchedule()
+	if c.Digest.Enabled || day != time.Friday || h != 17 || m != 30 || loc.String() != "America/New_York" || c.Source("LIAISONBOT_DIGEST_DAY") != "file" {
+		t.Errorf("configured digest: on=%v %s %02d:%02d %s", c.Digest.Enabled, day, h, m, loc)
+	}
+	for name, v := range map[string]string{"LIAISONBOT_DIGEST_DAY": "someday", "LIAISONBOT_DIGEST_SEND_AT": "9am", "LIAISONBOT_DIGEST_TIMEZONE": "Mars/Olympus"} {
+		c, err := Load("", env(map[string]string{name: v}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: %v", name, v, err)
+		}
+	}
+	if _, err := Load("", env(map[string]string{"LIAISONBOT_DIGEST_ENABLED": "weekly"})); err == nil {
+		t.Error("LIAISONBOT_DIGEST_ENABLED=weekly accepted")
+	}
+}
+
 func TestLoad_DatabaseURLFromFileEnvOrSecretFile(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "c.toml")

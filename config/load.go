@@ -128,6 +128,10 @@ func settings(c *Config) []setting {
 		str("LIAISONBOT_REMINDER_SEND_AT", "reminders.send_at", &r.SendAt, false),
 		str("LIAISONBOT_REMINDER_TIMEZONE", "reminders.timezone", &r.Timezone, false),
 		flag("LIAISONBOT_REMINDER_SKIP_WEEKENDS", "reminders.skip_weekends", &r.SkipWeekends),
+		flag("LIAISONBOT_DIGEST_ENABLED", "digest.enabled", &c.Digest.Enabled),
+		str("LIAISONBOT_DIGEST_DAY", "digest.day", &c.Digest.Day, false),
+		str("LIAISONBOT_DIGEST_SEND_AT", "digest.send_at", &c.Digest.SendAt, false),
+		str("LIAISONBOT_DIGEST_TIMEZONE", "digest.timezone", &c.Digest.Timezone, false),
 		str("LIAISONBOT_DATATRACKER_URL", "datatracker.url", &c.Datatracker.URL, false),
 		dur("LIAISONBOT_DIRECTORY_SYNC_INTERVAL", "datatracker.directory_sync_interval", &c.Datatracker.DirectoryInterval),
 		dur("LIAISONBOT_STATEMENTS_SYNC_INTERVAL", "datatracker.statements_sync_interval", &c.Datatracker.StatementsInterval),
@@ -343,6 +347,19 @@ func (c *Config) Validate() error {
 	}
 	if _, err := time.LoadLocation(r.Timezone); err != nil {
 		bad("LIAISONBOT_REMINDER_TIMEZONE", "%q is not a time zone (use an IANA name like Europe/Paris)", r.Timezone)
+	}
+	if _, ok := ParseWeekday(c.Digest.Day); !ok {
+		bad("LIAISONBOT_DIGEST_DAY", "%q is not a day of the week like monday", c.Digest.Day)
+	}
+	if c.Digest.SendAt != "" {
+		if _, err := time.Parse("15:04", c.Digest.SendAt); err != nil {
+			bad("LIAISONBOT_DIGEST_SEND_AT", "%q is not a time of day like 09:00", c.Digest.SendAt)
+		}
+	}
+	if c.Digest.Timezone != "" {
+		if _, err := time.LoadLocation(c.Digest.Timezone); err != nil {
+			bad("LIAISONBOT_DIGEST_TIMEZONE", "%q is not a time zone (use an IANA name like Europe/Paris)", c.Digest.Timezone)
+		}
 	}
 	if c.PublicURL != "" {
 		if err := checkBaseURL(c.PublicURL); err != nil {

@@ -16,19 +16,40 @@ import (
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-// Enqueue writes the notice's outbox rows for s, one per target, in the
-// transaction: who hears about what is the bot.Audience's to decide.
+// Enqueue writes the notice's outbox rows for s (nil for a notice about
+// no one statement: a digest), one per target, in the transaction: who
+// hears about what is the bot.Audience's to decide.
 func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
 	buf, err := json.Marshal(n.Data)
 	if err != nil {
 		return err
 	}
 	now := t.db.now().UnixMilli()
+	// A notice about no one statement (a digest) has a stream of its own
+	// per target, and no statement.
+	var statement any
+	about := "digest"
+	if s != nil {
+		statement, about = s.ID, strconv.FormatInt(s.ID, 10)
+	}
 	for _, x := range n.Targets {
-		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + strconv.FormatInt(s.ID, 10)
+		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + about
+		if n.Kind == bot.NoticeHome {
+			// A home view is rendered when it is delivered: one refresh
+			// waiting (not yet claimed) for the person is enough.
+			stream = x.Platform + "|" + x.Channel + "|" + x.User + "|home"
+			var waiting int
+			if err := t.tx.GetContext(t.ctx, &waiting, `SELECT COUNT(*) FROM outbox WHERE stream = ? AND status = 'pending'
+				AND claimed_until <= ? AND attempts = 0`, stream, now); err != nil {
+				return err
+			}
+			if waiting > 0 {
+				continue
+			}
+		}
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
 			created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
+			statement, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
 			return err
 		}
 		t.enqueued = true
@@ -134,7 +155,7 @@ func (db *DB) lockClaimable(ctx context.Context, tx *sqlx.Tx, rows []outboxRow, 
 // keeps at most the platform's limit of each channel.
 func claimQuery(now time.Time, lim bot.ClaimLimits, skip []string) (string, []any) {
 	q := `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts FROM (
-		SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts, next_attempt_at,
+		SELECT id, COALESCE(statement_id, 0) AS statement_id, kind, data, platform, channel, user_id, created_at, attempts, next_attempt_at,
 			ROW_NUMBER() OVER (PARTITION BY platform, CASE WHEN user_id <> '' THEN '@' || user_id ELSE channel END
 				ORDER BY next_attempt_at, id) AS nth
 		FROM outbox o
@@ -196,7 +217,7 @@ var errLeaseLost = errors.New("outbox row no longer leased to this dispatcher")
 func (db *DB) MarkSent(ctx context.Context, id int64, owner string, d bot.Delivered, now time.Time) error {
 	return db.writeRows(ctx, "mark notice sent", func(tx *sqlx.Tx) error {
 		var it outboxRow
-		if err := tx.GetContext(ctx, &it, `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts
+		if err := tx.GetContext(ctx, &it, `SELECT id, COALESCE(statement_id, 0) AS statement_id, kind, data, platform, channel, user_id, created_at, attempts
 			FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return errLeaseLost
@@ -207,7 +228,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, owner string, d bot.Delive
 			claimed_until = 0, last_error = '' WHERE id = ?`, now.UnixMilli(), d.MessageID, id); err != nil {
 			return err
 		}
-		if d.Thread != "" && it.Channel != "" {
+		if d.Thread != "" && it.Channel != "" && it.Statement != 0 {
 			_, err := tx.ExecContext(ctx, `INSERT INTO threads (statement_id, platform, channel, thread_id) VALUES (?, ?, ?, ?)
 				ON CONFLICT DO NOTHING`, it.Statement, it.Platform, it.Channel, d.Thread)
 			return err
@@ -345,7 +366,7 @@ type OutboxEntry struct {
 
 // OutboxList lists pending and failed rows, oldest first.
 func (db *DB) OutboxList(ctx context.Context, limit int) ([]OutboxEntry, error) {
-	rows, err := db.r.QueryxContext(ctx, `SELECT id, statement_id, kind, platform, channel, user_id, status, created_at,
+	rows, err := db.r.QueryxContext(ctx, `SELECT id, COALESCE(statement_id, 0), kind, platform, channel, user_id, status, created_at,
 		next_attempt_at, attempts, last_error FROM outbox WHERE status IN ('pending', 'failed') ORDER BY id LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
@@ -391,4 +412,15 @@ func (db *DB) OutboxRetry(ctx context.Context, ids []int64) (int, error) {
 		return err
 	})
 	return int(n), err
+}
+
+// MarkDigest records the digest with the key as sent; false means it was
+// recorded before and must not be sent again.
+func (t *statementTx) MarkDigest(key string, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO digests_sent (key, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, at.UnixMilli())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -122,3 +122,54 @@ func TestOutbox_ProductionClaimQueryUsesIndexes(t *testing.T) {
 		t.Errorf("claim scans the outbox:\n%s", plan)
 	}
 }
+
+func TestOutbox_OneHomeRefreshWaitsPerPerson(t *testing.T) {
+	db, now := outboxWithChannels(t, 2)
+	ctx := context.Background()
+	home := func(id int64) {
+		t.Helper()
+		if err := db.UpdateStatements(ctx, func(tx bot.StatementTx) error {
+			s, err := tx.Statement(id)
+			if err != nil {
+				return err
+			}
+			return tx.Enqueue(s, bot.Notice{Kind: bot.NoticeHome, Targets: []bot.Target{{Platform: "slack", User: "UJANE"}, {Platform: "slack", User: "UBOB"}}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	homes := func() int {
+		t.Helper()
+		var n int
+		if err := db.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM outbox WHERE kind = 'home' AND status = 'pending'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Two changes, two statements: one refresh waits for each person (it
+	// renders the home view as it is when delivered).
+	home(1)
+	home(2)
+	if n := homes(); n != 2 {
+		t.Fatalf("%d home refreshes wait, want one per person", n)
+	}
+	// One is claimed (being delivered, maybe rendered already): a later
+	// change needs a refresh of its own after it.
+	items, err := db.ClaimNotices(ctx, "d1", now, time.Minute, bot.ClaimLimits{Rows: 100, Channels: 100, PerChannel: map[string]int{"slack": 100, "zulip": 100}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimed := 0
+	for _, it := range items {
+		if it.Kind == bot.NoticeHome {
+			claimed++
+		}
+	}
+	if claimed != 2 {
+		t.Fatalf("claimed %d home refreshes, want 2", claimed)
+	}
+	home(2)
+	if n := homes(); n != 4 {
+		t.Fatalf("%d home refreshes pending after a change during delivery, want 4", n)
+	}
+}

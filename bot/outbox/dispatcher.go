@@ -474,6 +474,13 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 
 // render builds the delivery for a row from the statement as it is now.
 func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Delivery, error) {
+	if it.Kind == bot.NoticeHome {
+		// The platform renders the person's home view as it is now.
+		return bot.Delivery{Target: it.Target, Subject: it.Data.Subject, Home: true}, nil
+	}
+	if it.Kind == bot.NoticeDigest {
+		return d.renderDigest(ctx, it)
+	}
 	s, err := d.Store.Statement(ctx, it.Statement)
 	if err != nil {
 		return bot.Delivery{}, err
@@ -516,4 +523,28 @@ func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Deliver
 		}
 	}
 	return del, nil
+}
+
+// renderDigest builds a weekly digest from the statements it lists, as
+// they are now.
+func (d *Dispatcher) renderDigest(ctx context.Context, it bot.OutboxItem) (bot.Delivery, error) {
+	g := it.Data.Digest
+	if g == nil {
+		return bot.Delivery{}, bot.Errorf(bot.EINVALID, "outbox row %d: a digest without its statements", it.ID)
+	}
+	statements := map[int64]*bot.Statement{}
+	for _, ids := range [][]int64{g.Overdue, g.DueSoon, g.Open} {
+		for _, id := range ids[:min(len(ids), bot.DigestLimit)] {
+			s, err := d.Store.Statement(ctx, id)
+			if bot.ErrorCode(err) == bot.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return bot.Delivery{}, err
+			}
+			statements[id] = s
+		}
+	}
+	m := bot.DigestNotice(*g, statements, bot.Today(d.Now(), d.Location), d.PublicURL)
+	return bot.Delivery{Target: it.Target, Message: m, Subject: "Weekly liaison digest"}, nil
 }

@@ -54,6 +54,9 @@ type Store interface {
 type Config struct {
 	// Handler answers requests (the commands.Router).
 	Handler bot.Handler
+	// Home renders a person's home tab ("Your liaison work"; the
+	// commands.Router); without it the home tab is not published.
+	Home bot.HomeHandler
 	// Directory serves the organization picker of the statement form.
 	Directory bot.DirectoryStore
 	// Store keeps event ids and the user cache.

@@ -41,6 +41,9 @@ func (a *Adapter) Deliver(ctx context.Context, d bot.Delivery) (bot.Delivered, e
 		return bot.Delivered{}, &bot.DeliveryError{Code: "wrong_platform", Permanent: true,
 			Err: errors.New("slack: cannot deliver to " + d.Target.String())}
 	}
+	if d.Home {
+		return a.deliverHome(ctx, d)
+	}
 	r := renderMessage(d.Message)
 	if len(r.Blocks) == 0 && r.Text == "" {
 		return bot.Delivered{}, &bot.DeliveryError{Code: "empty", Permanent: true, Err: errors.New("slack: the notice is empty")}

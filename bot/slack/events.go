@@ -34,12 +34,14 @@ type innerEvent struct {
 	ThreadTS    string `json:"thread_ts"`
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
+	Tab         string `json:"tab"` // app_home_opened: "home" or "messages"
 }
 
 // eventJob is a command to run from an event.
 type eventJob struct {
-	id string
-	ev innerEvent
+	id   string
+	ev   innerEvent
+	home bool // publish the user's home tab
 }
 
 // serveEvent handles POST /slack/events.
@@ -74,7 +76,8 @@ func (a *Adapter) event(body []byte, retryNum string) ack {
 			break
 		}
 	}
-	if !a.wanted(env.Event) {
+	home := a.wantedHome(env.Event)
+	if !home && !a.wanted(env.Event) {
 		return ack{}
 	}
 	ctx, cancel := context.WithTimeout(a.ctx, 2*time.Second)
@@ -88,7 +91,7 @@ func (a *Adapter) event(body []byte, retryNum string) ack {
 		a.log.Debug("dropped a repeated slack event", "event", env.EventID, "retry", retryNum)
 		return ack{}
 	}
-	if !a.enqueue(eventJob{id: env.EventID, ev: env.Event}) {
+	if !a.enqueue(eventJob{id: env.EventID, ev: env.Event, home: home}) {
 		if err := a.cfg.Store.ForgetSlackEvent(ctx, env.EventID); err != nil {
 			a.log.Error("could not forget a dropped slack event", "event", env.EventID, "err", err)
 		}
@@ -118,6 +121,12 @@ func (a *Adapter) wanted(ev innerEvent) bool {
 	return false
 }
 
+// wantedHome reports whether an event is a person opening the app's home
+// tab, which the adapter then publishes.
+func (a *Adapter) wantedHome(ev innerEvent) bool {
+	return ev.Type == "app_home_opened" && ev.Tab == "home" && validUserID(ev.User) && a.cfg.Home != nil
+}
+
 // enqueue hands a job to the workers without waiting; false when the queue
 // is full or shut.
 func (a *Adapter) enqueue(j eventJob) bool {
@@ -137,6 +146,10 @@ func (a *Adapter) enqueue(j eventJob) bool {
 // eventWorker runs queued event commands until Shutdown.
 func (a *Adapter) eventWorker() {
 	for j := range a.events {
+		if j.home {
+			a.runHome(j)
+			continue
+		}
 		a.runEvent(j)
 	}
 }

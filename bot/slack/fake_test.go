@@ -59,7 +59,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		envelopes: make(chan string, 10), acks: make(chan []byte, 10)}
 	f.cond = sync.NewCond(&f.mu)
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
-		for _, m := range []string{"chat.postMessage", "chat.update", "views.open", "conversations.open", "users.info", "users.lookupByEmail", "auth.test"} {
+		for _, m := range []string{"chat.postMessage", "chat.update", "views.open", "views.publish", "conversations.open", "users.info", "users.lookupByEmail", "auth.test"} {
 			c.Handle("/"+m, f.handler(m))
 		}
 		c.Handle("/response/", f.handler("response"))
@@ -183,6 +183,25 @@ func (f *fakeSlack) handler(method string) http.HandlerFunc {
 			}
 			json.Unmarshal(c.JSON, &req)
 			fmt.Fprintf(w, `{"ok":true,"view":{"id":"V%d","type":"modal"}}`, seq)
+		case "views.publish":
+			// What Slack checks: a user, a home view, at most 100 blocks.
+			var req struct {
+				UserID string `json:"user_id"`
+				View   struct {
+					Type   string            `json:"type"`
+					Blocks []json.RawMessage `json:"blocks"`
+				} `json:"view"`
+			}
+			switch err := json.Unmarshal(c.JSON, &req); {
+			case err != nil || req.UserID == "":
+				fmt.Fprint(w, `{"ok":false,"error":"invalid_arguments"}`)
+			case req.View.Type != "home":
+				fmt.Fprint(w, `{"ok":false,"error":"invalid_arguments"}`)
+			case len(req.View.Blocks) > 100:
+				fmt.Fprint(w, `{"ok":false,"error":"invalid_blocks"}`)
+			default:
+				fmt.Fprintf(w, `{"ok":true,"view":{"id":"VH%d","type":"home"}}`, seq)
+			}
 		case "conversations.open":
 			json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(c.Form.Get("users"), "U")}})
 		case "users.info":

@@ -75,6 +75,7 @@ func (e *testEnv) start(opts ...envOption) {
 	e.t.Helper()
 	cfg := Config{
 		Handler:       e.router,
+		Home:          e.router,
 		Directory:     e.db,
 		Store:         e.db,
 		Token:         "xoxb-test",

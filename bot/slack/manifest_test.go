@@ -42,7 +42,7 @@ func TestManifests_MatchTheAdapter(t *testing.T) {
 		if got := strings.Join(scopeLines(m), " "); got != strings.Join(manifestScopes, " ") {
 			t.Errorf("%s: scopes %q, want %q", c.file, got, strings.Join(manifestScopes, " "))
 		}
-		for _, want := range []string{"command: /liaison", "- app_mention", "- message.im", "messages_tab_enabled: true", "is_enabled: true"} {
+		for _, want := range []string{"command: /liaison", "- app_mention", "- message.im", "- app_home_opened", "home_tab_enabled: true", "messages_tab_enabled: true", "is_enabled: true"} {
 			if !strings.Contains(m, want) {
 				t.Errorf("%s lacks %q", c.file, want)
 			}

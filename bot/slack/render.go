@@ -67,7 +67,11 @@ func validUserID(id string) bool { return userIDShape.MatchString(id) }
 
 // renderMessage turns a neutral message into Block Kit: every limit of
 // platforms.md respected, every user-supplied string escaped.
-func renderMessage(m bot.Message) rendered {
+func renderMessage(m bot.Message) rendered { return renderUpTo(m, maxBlocks) }
+
+// renderUpTo is renderMessage with another limit of blocks (a home view
+// holds 100).
+func renderUpTo(m bot.Message, maxBlocks int) rendered {
 	r := renderer{statement: m.Statement}
 	for _, b := range m.Blocks {
 		r.block(b)

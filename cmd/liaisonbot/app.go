@@ -97,12 +97,18 @@ func newRouter(g *globals, db *storage.DB, aud bot.Audience) *commands.Router {
 // audience is who hears about what, as every process writing to the
 // database must see it: the platforms that deliver notices (Slack; Zulip
 // when its API is set up, for the webhook alone cannot send) and their
-// liaison channels. serve's dispatcher delivers the notices, from
-// whichever process wrote them (serve, console, statements sync).
-func audience(cfg *config.Config) bot.Audience {
+// liaison channels; and the platforms with a home view per person
+// (Slack's App Home), refreshed after the changes that concern them, for
+// which it reads db's directory. serve's dispatcher delivers the notices,
+// from whichever process wrote them (serve, console, statements sync).
+func audience(cfg *config.Config, db *storage.DB) bot.Audience {
 	a := bot.Audience{Liaison: map[string]string{}}
+	if db != nil {
+		a.Directory = db.Directory
+	}
 	if cfg.Slack.Enabled() {
 		a.Platforms = append(a.Platforms, bot.PlatformSlack)
+		a.Homes = append(a.Homes, bot.PlatformSlack)
 		if cfg.Slack.Channel != "" {
 			a.Liaison[bot.PlatformSlack] = cfg.Slack.Channel
 		}

@@ -40,7 +40,7 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	defer db.Close()
 	// A change made here is announced as one made in chat: the outbox rows
 	// it writes wait for a running serve's dispatcher.
-	router := newRouter(g, db, audience(g.cfg))
+	router := newRouter(g, db, audience(g.cfg, db))
 	c := &console.Console{
 		Handler: router,
 		In:      g.env.Stdin,

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/storage"
 )
 
@@ -65,7 +66,11 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 		if e.Status == "pending" {
 			next = e.NextTry.Format(time.RFC3339)
 		}
-		fmt.Fprintf(w, "%d\t%s\tLS-%d\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, e.Statement, e.Kind, e.Target,
+		about := "-" // a digest is about no one statement
+		if e.Statement != 0 {
+			about = bot.Ref(e.Statement)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, about, e.Kind, e.Target,
 			e.Created.Format(time.RFC3339), e.Attempts, next, e.LastError)
 	}
 	return w.Flush()

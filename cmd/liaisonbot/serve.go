@@ -18,6 +18,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/bot/digest"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/bot/slack"
@@ -90,7 +91,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	s := &server{g: g, db: db, mux: http.NewServeMux(), chats: map[string]bot.Chat{}, ready: make(chan string, 1)}
 	s.shutdowns = append(s.shutdowns, func(context.Context) error { return nil })
 	s.metrics = newMetrics(db)
-	aud := audience(cfg)
+	aud := audience(cfg, db)
 	router := newRouter(g, db, aud)
 	syncer, err := newSyncer(g, db, aud)
 	if err != nil {
@@ -108,7 +109,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 			return nil, err
 		}
 		sa, err := slack.New(slack.Config{
-			Handler: router, Directory: db, Store: db,
+			Handler: router, Home: router, Directory: db, Store: db,
 			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
 			BotUserID: self.UserID, TeamID: self.TeamID, EnterpriseID: self.EnterpriseID,
 			Channel: cfg.Slack.Channel, Logger: g.logger, OnReject: s.metrics.slackRejected,
@@ -210,6 +211,15 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	}
 	s.runners = append(s.runners, runner{"reminder sweep", sw.Run})
 	s.parts = append(s.parts, "outbox=on", "reminders=every "+cfg.Reminders.Interval.String())
+	if cfg.Digest.Enabled {
+		day, dh, dm, loc := cfg.DigestSchedule()
+		ds := &digest.Sender{
+			Store: db, Audience: aud, Interval: cfg.Reminders.Interval, Logger: g.logger.With("component", "digest"),
+			Schedule: bot.DigestSchedule{Day: day, Hour: dh, Minute: dm, Location: loc},
+		}
+		s.runners = append(s.runners, runner{"weekly digest", ds.Run})
+		s.parts = append(s.parts, fmt.Sprintf("digest=%s %02d:%02d %s", strings.ToLower(day.String()), dh, dm, loc))
+	}
 	if dt := cfg.Datatracker; dt.DirectoryInterval > 0 || dt.StatementsInterval > 0 {
 		s.runners = append(s.runners, runner{"datatracker sync", func(ctx context.Context) error {
 			return db.Lead(ctx, "datatracker sync", func(ctx context.Context) error {

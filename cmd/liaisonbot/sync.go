@@ -116,7 +116,7 @@ func runStatements(ctx context.Context, g *globals, args []string) error {
 	if err := loadZuliprc(g.cfg); err != nil {
 		return err
 	}
-	s, err := newSyncer(g, db, audience(g.cfg))
+	s, err := newSyncer(g, db, audience(g.cfg, db))
 	if err != nil {
 		return err
 	}
