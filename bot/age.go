@@ -29,6 +29,27 @@ func Age(t, now time.Time) string {
 	return fmt.Sprintf("about %d years ago", years)
 }
 
+// Ago says how long ago t was, to the hour within a day: "just now", "5
+// minutes ago", "2 hours ago", then as Age ("yesterday", "3 days ago").
+func Ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "just now"
+	case d < time.Minute:
+		return "just now"
+	case d < 2*time.Minute:
+		return "a minute ago"
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
+	case d < 2*time.Hour:
+		return "an hour ago"
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d hours ago", int(d.Hours()))
+	}
+	return Age(t, now)
+}
+
 // DescribeProvenance says where a fact comes from and how old it is:
 // "from <source>, edited by <who>, as of 2026-03-01 (3 days ago)".
 func DescribeProvenance(p Provenance, now time.Time) string {

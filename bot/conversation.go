@@ -35,6 +35,7 @@ const (
 	WordSubmit = "submit"
 	WordEdit   = "edit"
 	WordHelp   = "help"
+	WordForm   = "form"
 )
 
 // NewConversation starts a form with pre-filled values: valid pre-filled
@@ -102,13 +103,20 @@ func (c *Conversation) Answer(text string, env FormEnv, now time.Time) Outcome {
 	if c.Field == "" {
 		return c.answerSummary(word, t, env)
 	}
+	// "edit <field>" goes to that field from any question.
+	if k := editField(t); k != "" {
+		c.Choices = nil
+		c.Field = k
+		delete(c.Done, k)
+		return Continue
+	}
 	f := FormFieldByKey(c.Field)
 	switch word {
 	case WordSkip:
 		c.Choices = nil
 		old := c.Values[c.Field]
 		delete(c.Values, c.Field)
-		if msg := requiredMessage(c.Field, c.Values); msg != "" {
+		if msg := c.skipRefused(c.Field); msg != "" {
 			if old != "" {
 				c.Values[c.Field] = old
 			}
@@ -118,16 +126,19 @@ func (c *Conversation) Answer(text string, env FormEnv, now time.Time) Outcome {
 		c.accept(env)
 		return Continue
 	case WordKeep, ".":
-		if c.Values[c.Field] != "" {
-			t = c.Values[c.Field]
+		if c.Values[c.Field] == "" {
+			c.Error = "there is no current value to keep: answer the question" + orSkip(c.skipRefused(c.Field) == "") + "."
+			return Continue
 		}
+		t = c.Values[c.Field]
 	}
 	// A number picks one of the offered choices.
 	if n, ok := choiceNumber(word, c.choices(f)); ok {
 		t = n
 	}
-	c.Values[c.Field] = t
-	norm, msg, ch := ValidateField(c.Field, c.Values, env)
+	// A wrong answer leaves the current value as it was: "keep" still
+	// keeps it.
+	norm, msg, ch := c.check(t, env)
 	if msg != "" {
 		c.Error = msg
 		c.Choices = ch
@@ -143,9 +154,149 @@ func (c *Conversation) Answer(text string, env FormEnv, now time.Time) Outcome {
 	return Continue
 }
 
+func orSkip(skippable bool) string {
+	if skippable {
+		return ", or “skip” it"
+	}
+	return ""
+}
+
+// check validates text as the answer to the current question, without
+// changing the form.
+func (c *Conversation) check(text string, env FormEnv) (norm, msg string, choices []Choice) {
+	probe := make(map[string]string, len(c.Values)+1)
+	for k, v := range c.Values {
+		probe[k] = v
+	}
+	probe[c.Field] = text
+	return ValidateField(c.Field, probe, env)
+}
+
+// skipRefused says why the current field may not be left empty, or "".
+// The body may be skipped while the attachments are still to be asked:
+// a statement may be its attachments alone, and the attachments question
+// then needs an answer.
+func (c *Conversation) skipRefused(key string) string {
+	msg := requiredMessage(key, c.Values)
+	if msg == "" {
+		if key == FAttachments && strings.TrimSpace(c.Values[FBody]) == "" {
+			return "a body or at least one attachment is required (“back” to write the body)."
+		}
+		return ""
+	}
+	if key == FBody && !c.Done[FAttachments] {
+		return ""
+	}
+	return msg
+}
+
+// Skippable reports whether the current question may be skipped.
+func (c *Conversation) Skippable() bool {
+	if c.Field == "" {
+		return false
+	}
+	probe := *c
+	probe.Values = make(map[string]string, len(c.Values))
+	for k, v := range c.Values {
+		if k != c.Field {
+			probe.Values[k] = v
+		}
+	}
+	return probe.skipRefused(c.Field) == ""
+}
+
+// Accepts reports whether text is a valid answer to the current question
+// (a form word, a choice's number, or a value that validates), without
+// changing the form.
+func (c *Conversation) Accepts(text string, env FormEnv) bool {
+	t := strings.TrimSpace(text)
+	if IsFormWord(t) {
+		return true
+	}
+	if c.Field == "" {
+		return isSubmitWord(strings.ToLower(t))
+	}
+	if _, ok := choiceNumber(strings.ToLower(t), c.CurrentChoices()); ok {
+		return true
+	}
+	_, msg, _ := c.check(t, env)
+	return msg == ""
+}
+
+// FreeText reports whether the current question takes any text as its
+// answer (a title, a body, identifiers), rather than a choice, an
+// organization, a group, a date, a statement or addresses.
+func (c *Conversation) FreeText() bool {
+	f := FormFieldByKey(c.Field)
+	if f == nil {
+		return false
+	}
+	switch f.Key {
+	case FTitle, FBody, FIdentifiers:
+		return true
+	}
+	return f.Kind == KindLongText
+}
+
+// IsFormWord reports whether a line is one of the words a form
+// understands at every question (cancel, back, skip, keep, help, edit
+// <field>, submit, form), rather than an answer or a command.
+func IsFormWord(line string) bool {
+	w := strings.ToLower(strings.TrimSpace(line))
+	switch w {
+	case WordCancel, "stop", "quit", "abort", WordBack, WordSkip, WordKeep, ".", WordHelp, "?", WordForm:
+		return true
+	}
+	return editField(w) != ""
+}
+
+// editField is the field an "edit <field>" (or "change <field>") line
+// names, or "".
+func editField(line string) string {
+	w := strings.ToLower(strings.TrimSpace(line))
+	for _, p := range []string{WordEdit + " ", "change "} {
+		if strings.HasPrefix(w, p) {
+			return fieldByName(w[len(p):])
+		}
+	}
+	return ""
+}
+
+// Subject names the form for a returning user: "statement to 3GPP",
+// "statement from ITU-T SG15", "reply to LS-12".
+func (c *Conversation) Subject() string {
+	org := c.Values[FOrg]
+	if !c.Done[FOrg] {
+		org = ""
+	}
+	what := "statement"
+	if strings.HasPrefix(c.Heading, "Reply to ") {
+		what = "reply to " + strings.TrimPrefix(c.Heading, "Reply to ")
+		if org == "" {
+			return what
+		}
+		what = "reply"
+	}
+	switch {
+	case org == "":
+		return what
+	case c.Values[FDirection] == string(Incoming):
+		return what + " from " + org
+	}
+	return what + " to " + org
+}
+
+func isSubmitWord(w string) bool {
+	switch w {
+	case WordSubmit, "yes", "y", "confirm", "send", "ok":
+		return true
+	}
+	return false
+}
+
 func (c *Conversation) answerSummary(word, t string, env FormEnv) Outcome {
 	switch {
-	case word == WordSubmit || word == "yes" || word == "y" || word == "confirm" || word == "send" || word == "ok":
+	case isSubmitWord(word):
 		v, errs, choices := ValidateForm(c.Values, env)
 		if errs == nil {
 			c.Values = v

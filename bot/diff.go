@@ -194,10 +194,80 @@ func DiffOrg(o, n *Organization) []string {
 	list("alias", o.Aliases, n.Aliases)
 	list("note", o.Notes, n.Notes)
 	list("cc", o.CC, n.CC)
-	list("manager", peopleLines(o.Managers), peopleLines(n.Managers))
-	list("contact", peopleLines(o.Contacts), peopleLines(n.Contacts))
-	list("approver", peopleLines(o.Approvers), peopleLines(n.Approvers))
+	for _, l := range diffPeople("manager", o.Managers, n.Managers) {
+		out = append(out, name+": "+l)
+	}
+	for _, l := range diffPeople("contact", o.Contacts, n.Contacts) {
+		out = append(out, name+": "+l)
+	}
+	for _, l := range diffPeople("approver", o.Approvers, n.Approvers) {
+		out = append(out, name+": "+l)
+	}
 	return out
+}
+
+// diffPeople lists how the people b differ from a: a person in both (the
+// same name, or the same email) whose email, name or title changed is one
+// change ("manager Suresh Krishnan: email a@x → b@x"), not an addition
+// and a removal; the others are added or removed.
+func diffPeople(what string, a, b []Person) []string {
+	var out []string
+	paired := map[int]bool{} // indexes into a
+	pair := func(p Person) int {
+		for i, q := range a {
+			if !paired[i] && PersonLine(q) == PersonLine(p) {
+				return i
+			}
+		}
+		for i, q := range a {
+			if paired[i] {
+				continue
+			}
+			sameName := p.Name != "" && NormalizeKey(q.Name) == NormalizeKey(p.Name)
+			if sameName || (p.Email != "" && SameEmail(q.Email, p.Email)) {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, p := range b {
+		i := pair(p)
+		if i < 0 {
+			out = append(out, fmt.Sprintf("%s added: %s", what, PersonLine(p)))
+			continue
+		}
+		paired[i] = true
+		q := a[i]
+		who := q.Name
+		if who == "" {
+			who = q.Email
+		}
+		var parts []string
+		change := func(field, x, y string) {
+			if x != y {
+				parts = append(parts, fmt.Sprintf("%s %s → %s", field, orNone(x), orNone(y)))
+			}
+		}
+		change("name", q.Name, p.Name)
+		change("email", q.Email, p.Email)
+		change("title", q.Title, p.Title)
+		if len(parts) > 0 {
+			out = append(out, fmt.Sprintf("%s %s: %s", what, who, strings.Join(parts, ", ")))
+		}
+	}
+	for i, q := range a {
+		if !paired[i] {
+			out = append(out, fmt.Sprintf("%s removed: %s", what, PersonLine(q)))
+		}
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 func diffCoordinators(old, cur *Directory) []string {
@@ -205,17 +275,7 @@ func diffCoordinators(old, cur *Directory) []string {
 	if old.Coordinators.Email != cur.Coordinators.Email {
 		out = append(out, fmt.Sprintf("coordinators: email %q → %q", old.Coordinators.Email, cur.Coordinators.Email))
 	}
-	a, b := peopleLines(old.Coordinators.People), peopleLines(cur.Coordinators.People)
-	for _, s := range b {
-		if !slices.Contains(a, s) {
-			out = append(out, "coordinator added: "+s)
-		}
-	}
-	for _, s := range a {
-		if !slices.Contains(b, s) {
-			out = append(out, "coordinator removed: "+s)
-		}
-	}
+	out = append(out, diffPeople("coordinator", old.Coordinators.People, cur.Coordinators.People)...)
 	if old.ManagersEmail != cur.ManagersEmail {
 		out = append(out, fmt.Sprintf("liaison managers' list %q → %q", old.ManagersEmail, cur.ManagersEmail))
 	}

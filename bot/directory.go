@@ -227,6 +227,10 @@ func (d *Directory) ManagingOrg(o *Organization) *Organization {
 	return nil
 }
 
+// CoveringRule states, for the answers that name managers ("orgs",
+// "contact"), the one rule ManagingOrg applies.
+const CoveringRule = "an organization without IETF liaison managers of its own is covered by those of its nearest parent organization that has some"
+
 // Managers returns the IETF liaison managers who cover o (its own, or its
 // nearest ancestor's).
 func (d *Directory) Managers(o *Organization) []Person {

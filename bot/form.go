@@ -248,11 +248,8 @@ func ValidateField(key string, v map[string]string, env FormEnv) (norm string, m
 	}
 	switch key {
 	case FDirection:
-		switch NormalizeKey(val) {
-		case "outgoing", "out", "o", "toanorganization":
-			return string(Outgoing), "", nil
-		case "incoming", "in", "i":
-			return string(Incoming), "", nil
+		if d := directionOf(val); d != "" {
+			return string(d), "", nil
 		}
 		return "", "answer outgoing or incoming.", nil
 	case FOrg:
@@ -555,7 +552,7 @@ func InferDirection(v map[string]string, from, to string, d *Directory) {
 			v[FDirection] = dir
 		}
 	}
-	switch Direction(NormalizeKey(dir)) {
+	switch directionOf(dir) {
 	case Outgoing:
 		setIfEmpty(v, FGroup, from)
 		setIfEmpty(v, FOrg, to)
@@ -577,4 +574,20 @@ func Today(now time.Time, loc *time.Location) Date {
 		loc = time.UTC
 	}
 	return DateOf(now.In(loc))
+}
+
+// directionOf reads a direction as people write it, and as the bot prints
+// it: "out", "Outgoing (IETF → organization)" (the choice's label),
+// "Outgoing: opsawg → 3GPP" (show's); "" when it is none.
+func directionOf(val string) Direction {
+	if i := strings.IndexAny(val, "(:"); i > 0 {
+		val = val[:i]
+	}
+	switch NormalizeKey(val) {
+	case "outgoing", "out", "o", "toanorganization":
+		return Outgoing
+	case "incoming", "in", "i":
+		return Incoming
+	}
+	return ""
 }

@@ -138,6 +138,14 @@ func (m *Matcher) Match(query string) MatchResult {
 	if q == "" {
 		return res
 	}
+	// The bot's own way of naming an organization, "Name (ACRONYM)", is
+	// that organization.
+	if name, acr, ok := labelParts(query); ok {
+		if orgs := m.exact[NormalizeKey(acr)]; len(orgs) == 1 && NormalizeKey(orgs[0].Name) == NormalizeKey(name) {
+			res.Org, res.Exact = orgs[0], true
+			return res
+		}
+	}
 	if orgs := m.exact[q]; len(orgs) > 0 {
 		if len(orgs) == 1 {
 			res.Org, res.Exact = orgs[0], true
@@ -264,4 +272,17 @@ func boundedDistance(a, b string, max int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[lb]
+}
+
+// labelParts splits "Name (ACRONYM)", as Organization.Label writes it.
+func labelParts(s string) (name, acronym string, ok bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasSuffix(s, ")") {
+		return "", "", false
+	}
+	i := strings.LastIndex(s, " (")
+	if i <= 0 {
+		return "", "", false
+	}
+	return s[:i], s[i+2 : len(s)-1], true
 }

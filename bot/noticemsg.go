@@ -47,8 +47,8 @@ func ChangeNotice(s *Statement, events []Event, org *Organization, d *Directory,
 	if len(notes) > 0 {
 		blocks = append(blocks, Quote{Text: strings.Join(notes, "\n")})
 	}
-	if resp := Responsible(s, org, d); len(resp) > 0 {
-		blocks = append(blocks, Paragraph{Text: append(Line(Plain("Next step: ")), peopleText(resp)...)})
+	if next := NextStepLine(s, peopleText(Responsible(s, org, d))); next != nil {
+		blocks = append(blocks, Paragraph{Text: next})
 	}
 	blocks = append(blocks, Actions{Buttons: withShow(s, NextMoves(s, true))})
 	return Message{Blocks: blocks, Statement: s.ID, Public: true, Summary: s.Ref() + ": " + what + " — " + s.Title}
@@ -109,8 +109,8 @@ func describeChange(s *Statement, events []Event) (what, by string, notes []stri
 func ThreadParent(s *Statement, org *Organization, d *Directory, today Date) Message {
 	blocks := statementLines(s, today, "")
 	blocks = append(blocks, Paragraph{Text: Line(Plain("State: "), Bold(StateText(s)))})
-	if resp := Responsible(s, org, d); len(resp) > 0 {
-		blocks = append(blocks, Paragraph{Text: append(Line(Plain("Next step: ")), peopleText(resp)...)})
+	if next := NextStepLine(s, peopleText(Responsible(s, org, d))); next != nil {
+		blocks = append(blocks, Paragraph{Text: next})
 	}
 	blocks = append(blocks, Actions{Buttons: withShow(s, NextMoves(s, true))})
 	return Message{Blocks: blocks, Statement: s.ID, Public: true, Summary: s.Ref() + ": " + s.Title + " (" + StateText(s) + ")"}

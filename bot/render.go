@@ -8,7 +8,7 @@ func StateText(s *Statement) string {
 	switch {
 	case s.ActionTaken:
 		t += " · action taken"
-	case s.ActionRequired:
+	case s.ActionRequired && s.State != StateDead: // a dead statement awaits nothing
 		t += " · action required"
 	}
 	if !s.SnoozedUntil.IsZero() {

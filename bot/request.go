@@ -71,6 +71,16 @@ type Request struct {
 	Channel  Channel
 	// Text is the command line without the slash command or bot mention.
 	Text string
+	// Prefixed is true when the line carried the command prefix: Slack's
+	// slash command, a mention of the bot on Zulip (a leading "/liaison"
+	// is recognised in the text itself on every platform). A prefixed line
+	// is always a command, never an answer to an open form.
+	Prefixed bool
+	// Returning is set by an adapter for a user coming back: the console
+	// sends it with an empty text when a session starts. The answer then
+	// says whether an unfinished form waits (and nothing else when the
+	// text is empty).
+	Returning bool
 	// Modal is true when the platform shows forms as modals (Slack); the
 	// form commands then answer with Response.Form instead of a
 	// conversation.
@@ -104,6 +114,10 @@ type Response struct {
 	// Outcome is the error code of a failed command ("" when it worked),
 	// for metrics and logs.
 	Outcome string
+	// FormOpen is true when, after this answer, a statement form waits for
+	// the user's answers in a conversation (the console exits non-zero
+	// when its input ends so).
+	FormOpen bool
 	// Command is the canonical name of the command that ran, for metrics.
 	Command string
 }

@@ -101,7 +101,7 @@ func DateOf(t time.Time) Date {
 
 // ParseDate reads YYYY-MM-DD.
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	t, err := time.Parse(time.DateOnly, printedDate(s))
 	if err != nil {
 		return Date{}, err
 	}
@@ -165,7 +165,7 @@ func Ref(id int64) string { return "LS-" + strconv.FormatInt(id, 10) }
 
 // ParseRef reads "LS-12", "ls12", "#12" or "12".
 func ParseRef(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
+	s = unwrapPrinted(s)
 	s = strings.TrimPrefix(s, "#")
 	if len(s) >= 2 && strings.EqualFold(s[:2], "ls") {
 		s = strings.TrimPrefix(s[2:], "-")
@@ -267,4 +267,41 @@ func CleanStatement(s *Statement) {
 	for _, xs := range [][]string{s.Attachments, s.ResponseContacts, s.TechnicalContacts, s.ToContacts, s.CC} {
 		stripAll(xs)
 	}
+}
+
+// unwrapPrinted undoes what the bot and chat clients put around a value
+// it printed, so that a copied value is accepted back: Markdown (`LS-12`,
+// **LS-12**, *LS-12*), quotes, brackets, and a trailing colon or
+// punctuation ("LS-12:" from a heading).
+func unwrapPrinted(s string) string {
+	s = strings.TrimSpace(s)
+	for {
+		t := strings.TrimRight(s, ":.,;!?")
+		t = strings.Trim(t, "`*_\"'“”‘’()[]<>")
+		t = strings.TrimSpace(t)
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// printedDate is the date of a value the bot printed, as YYYY-MM-DD:
+// "2027-01-15 (in 50 days)", "due 2027-01-15", "2026-11-26 10:00 UTC",
+// "2027-01-15T00:00:00Z" all give 2027-01-15; anything else is returned
+// as it is (and then refused by the parser).
+func printedDate(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "due "), "Due "))
+	if i := strings.Index(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		s = s[:i]
+	}
+	s = unwrapPrinted(s)
+	// A date with its time: "2026-11-26 10:00 UTC", RFC 3339.
+	if len(s) >= 16 && (s[10] == 'T' || s[10] == ' ') && s[13] == ':' {
+		if _, err := time.Parse("15:04", s[11:16]); err == nil {
+			return s[:10]
+		}
+	}
+	return s
 }

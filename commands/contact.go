@@ -67,7 +67,8 @@ func ContactMessage(d *bot.Directory, o *bot.Organization, now time.Time, query 
 	fields = append(fields, bot.Field{Label: "Relationship", Value: relationshipText(o)})
 	mgrs := peopleText(o.Managers, d, "not on record")
 	if len(o.Managers) == 0 && covering != nil {
-		mgrs = append(peopleText(covering.Managers, d, ""), bot.Plain(" (as the manager for "+covering.Acronym+")"))
+		mgrs = append(peopleText(covering.Managers, d, ""), bot.Plain(" (as the manager for "+covering.Acronym+", which covers "+o.Acronym+
+			": "+bot.CoveringRule+")"))
 	}
 	fields = append(fields, bot.Field{Label: "IETF liaison manager", Value: mgrs})
 	fields = append(fields, bot.Field{Label: o.Acronym + "'s liaison contact", Value: peopleText(o.Contacts, d, "not on record")})

@@ -21,14 +21,20 @@ func ConversationPrompt(c *bot.Conversation) bot.Message {
 		blocks = append(blocks, bot.Paragraph{Text: bot.Line(bot.Bold("⚠ "+f.Label+": "), bot.Plain(c.Error))})
 	}
 	required := requiredNow(f.Key, c.Values)
+	skippable := c.Skippable()
 	q := bot.Line(bot.Bold(f.Label + "?"))
-	if required {
+	switch {
+	case required && skippable:
+		q = append(q, bot.Plain(" (required unless the statement is its attachments alone: “skip” to give only attachments)"))
+	case required || !skippable:
 		q = append(q, bot.Plain(" (required)"))
-	} else {
+		required = true
+	default:
 		q = append(q, bot.Plain(" (optional: “skip” leaves it empty)"))
 	}
 	blocks = append(blocks, bot.Paragraph{Text: q}, bot.Context{Text: bot.Words(f.Help)})
-	if cur := c.Values[f.Key]; cur != "" && c.Error == "" {
+	// The current value stays after a wrong answer: "keep" keeps it.
+	if cur := c.Values[f.Key]; cur != "" {
 		blocks = append(blocks, bot.Paragraph{Text: bot.Line(bot.Plain("Current: "), bot.Code(shortValue(cur)), bot.Plain(" — “keep” keeps it."))})
 	}
 	choices := c.CurrentChoices()
@@ -41,7 +47,7 @@ func ConversationPrompt(c *bot.Conversation) bot.Message {
 		}
 		blocks = append(blocks, bot.List{Items: items})
 	}
-	if !required {
+	if skippable {
 		buttons = append(buttons, bot.Button{Label: "Skip", Command: bot.WordSkip})
 	}
 	if len(c.Trail) > 0 {

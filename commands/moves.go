@@ -86,8 +86,8 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 	if note != "" {
 		blocks = append(blocks, bot.Context{Text: bot.Words("Note: " + note)})
 	}
-	if resp := bot.Responsible(after, org, d); len(resp) > 0 {
-		blocks = append(blocks, bot.Paragraph{Text: append(bot.Line(bot.Plain("Next step: ")), peopleList(resp)...)})
+	if next := bot.NextStepLine(after, peopleList(bot.Responsible(after, org, d))); next != nil {
+		blocks = append(blocks, bot.Paragraph{Text: next})
 	}
 	if answered != nil {
 		blocks = append(blocks, bot.Context{Text: bot.Words(answered.Ref() + " is now marked action taken: " + after.Ref() + " answers it.")})

@@ -45,9 +45,9 @@ func OrgsMessage(d *bot.Directory) bot.Message {
 	for _, o := range d.Orgs {
 		switch o.Relationship {
 		case bot.RelFormal:
-			formal = append(formal, orgLine(o))
+			formal = append(formal, orgLine(d, o))
 		case bot.RelInformal:
-			informal = append(informal, orgLine(o))
+			informal = append(informal, orgLine(d, o))
 		default:
 			others = append(others, o.Acronym)
 		}
@@ -63,25 +63,33 @@ func OrgsMessage(d *bot.Directory) bot.Message {
 		blocks = append(blocks, bot.Paragraph{Text: bot.Line(bot.Bold("Other organizations (no formal relationship on record): "),
 			bot.Plain(strings.Join(others, ", ")))})
 	}
+	blocks = append(blocks, bot.Context{Text: bot.Words("One rule for the managers: " + bot.CoveringRule + "; with none on record, the IAB liaison coordinators handle it.")})
 	blocks = append(blocks, bot.Context{Text: bot.Line(bot.Plain("IAB liaison coordinators: "), bot.Mail(coordEmail(d)),
 		bot.Plain(". "), bot.Code("contact <organization>"), bot.Plain(" gives the details."))})
 	return bot.Message{Blocks: blocks, Summary: "Organizations in the liaison directory"}
 }
 
-func orgLine(o *bot.Organization) bot.Text {
+// orgLine is one organization with the IETF liaison managers who cover it
+// (bot.CoveringRule: its own, else its nearest parent's, as "contact"
+// and the approvals have them).
+func orgLine(d *bot.Directory, o *bot.Organization) bot.Text {
 	t := bot.Line(bot.Bold(o.Acronym))
 	if o.Name != "" && !strings.EqualFold(o.Name, o.Acronym) {
 		t = append(t, bot.Plain(" — "+o.Name))
 	}
 	t = append(t, bot.Plain(": "))
-	if len(o.Managers) == 0 {
+	covering := d.ManagingOrg(o)
+	if covering == nil {
 		return append(t, bot.Italic("manager not on record (the coordinators handle it)"))
 	}
-	for i, p := range o.Managers {
+	for i, p := range covering.Managers {
 		if i > 0 {
 			t = append(t, bot.Plain(", "))
 		}
 		t = append(t, bot.Who(p))
+	}
+	if covering != o {
+		t = append(t, bot.Plain(" (as the manager for "+covering.Acronym+", which covers it)"))
 	}
 	return t
 }

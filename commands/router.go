@@ -152,6 +152,8 @@ func New(store Store, logger *slog.Logger) *Router {
 	for _, d := range subscribeCommands() {
 		r.Register(d)
 	}
+	r.Register(formCommand())
+	r.Register(cancelCommand())
 	r.Register(versionCommand())
 	return r
 }
@@ -241,10 +243,17 @@ func (r *Router) Handle(ctx context.Context, req *bot.Request) (resp *bot.Respon
 		}
 		return out
 	}
+	if req.Platform == bot.PlatformConsole {
+		// The console exits non-zero when its input ends with a form open.
+		defer func() {
+			if resp != nil {
+				resp.FormOpen = r.formOpen(ctx, req)
+			}
+		}()
+	}
 	if req.Channel.DM || req.Platform == bot.PlatformConsole {
-		out, handled, err := r.continueForm(ctx, req)
+		out, handled, err := r.converse(ctx, req, &command)
 		if handled {
-			command = "form"
 			if err != nil {
 				r.logError("form", req, err)
 				return failure(err)
@@ -256,17 +265,29 @@ func (r *Router) Handle(ctx context.Context, req *bot.Request) (resp *bot.Respon
 			return failure(err)
 		}
 	}
+	out := r.dispatch(ctx, req, &command)
+	if req.Platform == bot.PlatformSlack && !req.Channel.DM && command != bot.WordForm && command != WordCancelCommand {
+		// A slash command elsewhere while a DM form waits: say so first
+		// (Slack shows the answer to the user alone).
+		r.remindOfForm(ctx, req, out)
+	}
+	return out
+}
+
+// dispatch runs the command of the request's line (after a "/liaison"
+// prefix, if any) and names it in *command.
+func (r *Router) dispatch(ctx context.Context, req *bot.Request, command *string) *bot.Response {
 	word, rest := SplitCommand(req.Text)
 	if word == "" {
-		command = "help"
+		*command = "help"
 		word = "help"
 	}
 	def := r.index[word]
 	if def == nil {
-		command = "unknown"
+		*command = "unknown"
 		return failure(r.unknown(word))
 	}
-	command = def.Name
+	*command = def.Name
 	c := &Call{Request: req, Def: def, Word: word, Args: rest, r: r}
 	out, err := def.Run(ctx, c)
 	if err != nil {

@@ -28,6 +28,9 @@ func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organizatio
 	if s.Related != 0 {
 		add("In response to", bot.Line(bot.Code(bot.Ref(s.Related))))
 	}
+	if w := bot.AwaitedResponse(s); w != "" {
+		add("Awaiting", bot.Words(w))
+	}
 	resp := bot.Responsible(s, org, d)
 	if len(resp) > 0 {
 		add("Responsible", peopleList(resp))

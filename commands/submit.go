@@ -59,6 +59,9 @@ func (r *Router) openForm(ctx context.Context, req *bot.Request, heading string,
 		}
 		return &bot.Response{Form: &bot.FormState{Heading: heading, Values: v}}, nil
 	}
+	if err := r.openFormRefusal(ctx, req); err != nil {
+		return nil, err
+	}
 	d, err := r.Store.Directory(ctx)
 	if err != nil {
 		return nil, err
@@ -137,7 +140,11 @@ func (r *Router) continueForm(ctx context.Context, req *bot.Request) (resp *bot.
 	if err := r.Store.SaveConversation(ctx, req.Platform, req.Actor.UserID, conv); err != nil {
 		return nil, true, err
 	}
-	return reply(ConversationPrompt(conv)), true, nil
+	out := reply(ConversationPrompt(conv))
+	if conv.Error != "" {
+		out.Outcome = bot.EINVALID
+	}
+	return out, true, nil
 }
 
 // FormError is a form that did not validate. Err, if set, is the refusal

@@ -424,3 +424,30 @@ func (t *statementTx) MarkDigest(key string, at time.Time) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// OutboxStatuses returns the status ("pending", "failed", "sent") of each
+// notice among ids that exists; the ids missing from the map are unknown.
+func (db *DB) OutboxStatuses(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, status FROM outbox WHERE id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryxContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, err
+		}
+		out[id] = status
+	}
+	return out, rows.Err()
+}

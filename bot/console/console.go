@@ -26,6 +26,29 @@ type Console struct {
 	Interactive bool
 	// MaxLine bounds a line; longer lines are refused (default 2 MiB + 1).
 	MaxLine int
+	// Lines, if set, reads the lines instead of In: a Terminal, with line
+	// editing and history, when standard input is a terminal.
+	Lines LineReader
+}
+
+// Incomplete is what Run returns when its input (a pipe, not a person at
+// a terminal) ended with a statement form still open or after a command
+// failed: a script then exits non-zero.
+type Incomplete struct {
+	FormOpen bool // the input ended with a form waiting for answers
+	Failed   int  // lines that failed (a refused command or answer)
+	Lines    int  // lines run
+}
+
+func (e *Incomplete) Error() string {
+	var parts []string
+	if e.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d lines failed", e.Failed, e.Lines))
+	}
+	if e.FormOpen {
+		parts = append(parts, "the input ended with the statement form still open: nothing was submitted (“form” shows it, “cancel” drops it)")
+	}
+	return "console: " + strings.Join(parts, "; ")
 }
 
 // LocalActor is the console's default identity: whoever runs the binary
@@ -49,22 +72,38 @@ func (c *Console) Run(ctx context.Context) error {
 		maxLine = 2<<20 + 1
 	}
 	r := bufio.NewReaderSize(c.In, 64<<10)
+	next := func() (string, error) { return readLine(r, maxLine) }
+	if c.Lines != nil {
+		next = c.Lines.ReadLine
+	}
 	if c.Interactive {
 		fmt.Fprintln(c.Out, "liaisonbot console — type “help” for the commands, Ctrl-D to leave.")
+	}
+	var st Incomplete
+	// A new session: first, where an unfinished form stands, if one waits.
+	if resp := c.Handler.Handle(ctx, c.request("", true)); resp != nil {
+		io.WriteString(c.Out, Render(resp.Messages))
+		st.FormOpen = resp.FormOpen
+	}
+	end := func() error {
+		if c.Interactive || (!st.FormOpen && st.Failed == 0) {
+			return nil
+		}
+		return &st
 	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil
 		}
-		if c.Interactive {
-			fmt.Fprint(c.Out, "liaison> ")
+		if c.Interactive && c.Lines == nil {
+			fmt.Fprint(c.Out, Prompt)
 		}
-		line, err := readLine(r, maxLine)
+		line, err := next()
 		if errors.Is(err, io.EOF) && line == "" {
 			if c.Interactive {
 				fmt.Fprintln(c.Out)
 			}
-			return nil
+			return end()
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("console: read: %w", err)
@@ -75,19 +114,32 @@ func (c *Console) Run(ctx context.Context) error {
 		if c.Interactive && (strings.TrimSpace(line) == "quit" || strings.TrimSpace(line) == "exit") {
 			return nil
 		}
-		req := &bot.Request{
-			Platform: bot.PlatformConsole,
-			Actor:    c.Actor,
-			Channel:  bot.Channel{DM: true},
-			Text:     line,
+		if len(line) > maxLine {
+			line = line[:maxLine+1]
 		}
-		resp := c.Handler.Handle(ctx, req)
+		resp := c.Handler.Handle(ctx, c.request(line, false))
+		st.Lines++
 		if resp != nil {
 			io.WriteString(c.Out, Render(resp.Messages))
+			st.FormOpen = resp.FormOpen
+			if resp.Outcome != "" {
+				st.Failed++
+			}
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			return end()
 		}
+	}
+}
+
+// request is one line as the router gets it.
+func (c *Console) request(line string, returning bool) *bot.Request {
+	return &bot.Request{
+		Platform:  bot.PlatformConsole,
+		Actor:     c.Actor,
+		Channel:   bot.Channel{DM: true},
+		Text:      line,
+		Returning: returning,
 	}
 }
 

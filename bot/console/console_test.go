@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"os"
@@ -48,7 +49,10 @@ func (s *session) run(as string, lines ...string) string {
 		c.Actor = console.ActorFor(as)
 	}
 	if err := c.Run(context.Background()); err != nil {
-		s.t.Fatal(err)
+		var inc *console.Incomplete
+		if !errors.As(err, &inc) {
+			s.t.Fatal(err)
+		}
 	}
 	return out.String()
 }

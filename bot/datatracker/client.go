@@ -68,6 +68,7 @@ type Client struct {
 	now          func() time.Time
 	log          *slog.Logger
 	cache        cache
+	onPage       func(PageRead)
 }
 
 // New returns a client for the Datatracker at baseURL, e.g.
@@ -227,7 +228,12 @@ func (c *Client) attempt(ctx context.Context, u string, detail bool) ([]byte, ti
 		if ctx.Err() != nil {
 			return nil, 0, fmt.Errorf("datatracker: GET %s: %w", u, ctx.Err())
 		}
-		return nil, 0, &Error{Kind: KindNetwork, URL: u, Err: err}
+		// The Error names the URL: the cause without url.Error's copy of it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, 0, &Error{Kind: KindNetwork, URL: u, Err: err, permanent: unreachable(err)}
 	}
 	defer resp.Body.Close()
 

@@ -1,8 +1,12 @@
 package datatracker
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"syscall"
 )
 
 // ErrNotFound is matched (errors.Is) by an *Error of kind KindNotFound:
@@ -53,6 +57,10 @@ type Error struct {
 	URL        string // the request URL the error is about
 	StatusCode int    // HTTP status, 0 if none was received
 	Err        error  // the cause, may be nil
+	// permanent marks a network error that waiting will not cure (the
+	// host does not exist, nothing listens, the certificate is wrong):
+	// it is not retried.
+	permanent bool
 }
 
 // Error implements error.
@@ -81,9 +89,33 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // retryable reports whether a failed attempt may be repeated.
 func (e *Error) retryable() bool {
+	if e.permanent {
+		return false
+	}
 	switch e.Kind {
 	case KindRateLimited, KindServer, KindNetwork:
 		return true
 	}
 	return false
+}
+
+// unreachable reports whether a transport error is permanent: the name
+// does not resolve (not a resolver's temporary failure or timeout), the
+// host refuses the connection, or its certificate is not to be trusted.
+// Such an error fails at once instead of after a minute of retries.
+func unreachable(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.IsNotFound && !dns.IsTimeout && !dns.IsTemporary
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var (
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		verify   *tls.CertificateVerificationError
+	)
+	return errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verify)
 }

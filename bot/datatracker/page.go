@@ -137,6 +137,9 @@ func list[T any](ctx context.Context, c *Client, path string, filter url.Values,
 			ids[id] = true
 			out = append(out, v)
 		}
+		if c.onPage != nil {
+			c.onPage(PageRead{Path: path, Page: pages, Read: len(out), Total: total})
+		}
 		next := p.next()
 		if next == "" {
 			break
@@ -184,3 +187,16 @@ func detail[T any](ctx context.Context, c *Client, path string, conv func(json.R
 	}
 	return v, nil
 }
+
+// PageRead is one page of a list read: the endpoint, the page's number, the
+// objects read so far and the total the Datatracker announced.
+type PageRead struct {
+	Path  string // "group/group"
+	Page  int
+	Read  int
+	Total int
+}
+
+// OnPage sets a function told about every page read (a command line shows
+// progress with it). Set it before the client is used.
+func (c *Client) OnPage(f func(PageRead)) { c.onPage = f }

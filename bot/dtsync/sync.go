@@ -113,6 +113,9 @@ type Syncer struct {
 	// Audience decides who hears about the changes a statement sync
 	// brings (the zero value: nobody).
 	Audience bot.Audience
+	// OnImport, if set, is told after each batch of a statement sync is
+	// stored: the statements done so far and how many there are.
+	OnImport func(done, total int)
 
 	mu sync.Mutex
 }
@@ -139,6 +142,7 @@ func (s *Syncer) logger() *slog.Logger {
 func (s *Syncer) SyncDirectory(ctx context.Context, dryRun bool) (*bot.DirectoryDiff, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	started := s.now()
 	snap, err := s.Client.DirectorySnapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("directory sync: nothing was changed: %w", err)
@@ -179,9 +183,12 @@ func (s *Syncer) SyncDirectory(ctx context.Context, dryRun bool) (*bot.Directory
 	if err != nil {
 		return nil, fmt.Errorf("directory sync: %w", err)
 	}
-	if !dryRun {
-		s.logger().Info("dtsync: directory synced", "added", len(diff.Added), "changed", len(diff.Changed), "removed", len(diff.Removed))
+	msg := "dtsync: directory synced"
+	if dryRun {
+		msg = "dtsync: directory compared (dry run, nothing changed)"
 	}
+	s.logger().Info(msg, "added", len(diff.Added), "changed", len(diff.Changed), "removed", len(diff.Removed),
+		"organizations", len(snap.Groups), "elapsed", s.now().Sub(started).Round(time.Millisecond))
 	return diff, nil
 }
 
@@ -286,6 +293,9 @@ func (s *Syncer) syncStatements(ctx context.Context, full bool) (Result, error) 
 		res.Updated += r.Updated
 		res.Unchanged += r.Unchanged
 		res.Skipped += r.Skipped
+		if s.OnImport != nil {
+			s.OnImport(start+len(chunk), len(recs))
+		}
 	}
 	s.logger().Info("dtsync: statements synced", "fetched", res.Fetched, "created", res.Created,
 		"updated", res.Updated, "unchanged", res.Unchanged, "skipped", res.Skipped, "since", res.Since)

@@ -168,6 +168,7 @@ func (a *Adapter) slashCommand(cmd slack.SlashCommand) ack {
 			Actor:     actor,
 			Channel:   channel,
 			Text:      text,
+			Prefixed:  true, // a slash command is a command, even with a DM form open
 			Modal:     cmd.TriggerID != "",
 			ParseUser: ParseUser,
 		}

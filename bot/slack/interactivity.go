@@ -146,10 +146,13 @@ func (a *Adapter) blockActions(ic *slack.InteractionCallback) ack {
 	}
 	prepare := func(ctx context.Context) *bot.Request {
 		return &bot.Request{
-			Platform:  bot.PlatformSlack,
-			Actor:     a.actor(ctx, c.userID, c.userName),
-			Channel:   slackChannel(c.channelID, "", c.threadTS),
-			Text:      c.text, // the button's own command line, as rendered
+			Platform: bot.PlatformSlack,
+			Actor:    a.actor(ctx, c.userID, c.userName),
+			Channel:  slackChannel(c.channelID, "", c.threadTS),
+			Text:     c.text, // the button's own command line, as rendered
+			// A button runs its command, even with a DM form open; the
+			// form's own buttons (its choices and words) still answer it.
+			Prefixed:  true,
 			Modal:     c.triggerID != "",
 			ParseUser: ParseUser,
 		}

@@ -351,11 +351,15 @@ type inbound struct {
 	text  string // without the bot's mention
 	where place
 	me    botSelf
+	// prefixed: the message mentions the bot, which makes it a command
+	// even in a DM with a form open.
+	prefixed bool
 }
 
 // inbound builds the command from a message whose raw text is text.
 func (a *Adapter) inbound(m *Message, text string, where place, me botSelf) inbound {
-	return inbound{msg: m, text: stripMention(text, me), where: where, me: me}
+	stripped := stripMention(text, me)
+	return inbound{msg: m, text: stripped, where: where, me: me, prefixed: stripped != strings.TrimSpace(text)}
 }
 
 // process runs the command; nil means the message is to be ignored (its
@@ -383,7 +387,7 @@ func (a *Adapter) run(ctx context.Context, in inbound, req *bot.Request) *bot.Re
 // request is the neutral request of in, from actor.
 func (a *Adapter) request(in inbound, actor bot.Actor) *bot.Request {
 	m := in.msg
-	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text, ParseUser: ParseUser}
+	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text, Prefixed: in.prefixed, ParseUser: ParseUser}
 	switch in.where {
 	case placeChannel:
 		// Notices address a stream by its name.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/ietf-tools/liaisonbot/bot/console"
 )
@@ -13,6 +14,9 @@ const consoleUsage = `Usage: liaisonbot console [--as email]
 
 Reads one command per line (with or without a leading /liaison) and prints the replies;
 exits at the end of input. Example: printf 'contact 3gpp\n' | liaisonbot console
+Reading a pipe, it exits 1 when a line failed or the input ended with the statement form
+still open. On a terminal, lines can be edited and Up recalls earlier ones (kept in
+$LIAISONBOT_HISTORY, by default ~/.liaisonbot_history).
 
   --as email   act as the directory person with this email (default: the local admin)`
 
@@ -55,7 +59,28 @@ func runConsole(ctx context.Context, g *globals, args []string) error {
 	} else if f, ok := g.env.Stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			c.Interactive = true
+			// A person at a terminal: line editing and history.
+			t, err := console.NewTerminal(console.TerminalConfig{In: f, Out: g.env.Stdout, HistoryFile: historyFile()})
+			if err != nil {
+				return fmt.Errorf("console: %w", err)
+			}
+			defer t.Close()
+			c.Lines = t
 		}
 	}
 	return c.Run(ctx)
+}
+
+// historyFile is where the interactive console keeps the lines typed:
+// $LIAISONBOT_HISTORY, else ~/.liaisonbot_history ("" when there is no
+// home directory: history for the session only).
+func historyFile() string {
+	if f, ok := os.LookupEnv("LIAISONBOT_HISTORY"); ok {
+		return f
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".liaisonbot_history")
 }

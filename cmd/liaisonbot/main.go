@@ -78,6 +78,9 @@ type Env struct {
 	// Interactive forces the console's prompt on or off (nil: detect a
 	// terminal on standard input).
 	Interactive *bool
+	// Progress is where the syncs show their progress (nil: standard
+	// error when it is a terminal, else nowhere).
+	Progress io.Writer
 }
 
 // exitError carries an exit code.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -35,11 +36,38 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 			}
 			ids = append(ids, id)
 		}
+		// Ids that are not failed notices are named, and make the exit
+		// non-zero; the failed ones among them are queued all the same.
+		var problems []string
+		if len(ids) > 0 {
+			status, err := db.OutboxStatuses(ctx, ids)
+			if err != nil {
+				return err
+			}
+			var failed []int64
+			for _, id := range ids {
+				switch st, ok := status[id]; {
+				case !ok:
+					problems = append(problems, fmt.Sprintf("no notice %d", id))
+				case st != "failed":
+					problems = append(problems, fmt.Sprintf("notice %d is %s, not failed", id, st))
+				default:
+					failed = append(failed, id)
+				}
+			}
+			if len(failed) == 0 {
+				return fmt.Errorf("outbox retry: %s; nothing queued again", strings.Join(problems, ", "))
+			}
+			ids = failed
+		}
 		n, err := db.OutboxRetry(ctx, ids)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(g.env.Stdout, "%d failed notice(s) queued again\n", n)
+		if len(problems) > 0 {
+			return fmt.Errorf("outbox retry: %s", strings.Join(problems, ", "))
+		}
 		return nil
 	}
 	now := time.Now()

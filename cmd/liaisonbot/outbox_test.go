@@ -47,6 +47,15 @@ func TestOutboxCommand_ListsFailedAndRetries(t *testing.T) {
 	if !strings.Contains(out, "1 pending, 0 failed") {
 		t.Errorf("after retry:\n%s", out)
 	}
+	// Ids it does not know, or that are not failed, are named; exit 1.
+	code, out, errs = run(t, env, "", "outbox", "retry", "999")
+	if code != 1 || !strings.Contains(errs, "no notice 999") || strings.Contains(out, "queued again") {
+		t.Errorf("retry 999: exit %d: %q %q", code, out, errs)
+	}
+	code, _, errs = run(t, env, "", "outbox", "retry", "1", "999")
+	if code != 1 || !strings.Contains(errs, "notice 1 is pending, not failed") || !strings.Contains(errs, "no notice 999") {
+		t.Errorf("retry 1 999: exit %d: %q", code, errs)
+	}
 	if code, _, errs := run(t, env, "", "outbox", "retry", "abc"); code != 2 || !strings.Contains(errs, "not a notice id") {
 		t.Errorf("bad id: exit %d: %s", code, errs)
 	}

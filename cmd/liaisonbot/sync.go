@@ -72,8 +72,11 @@ func directorySync(ctx context.Context, g *globals, args []string) error {
 	}
 	out := g.env.Stdout
 	fmt.Fprintf(out, "Reading the directory from %s …\n", s.Client.BaseURL())
-	s.OnDiff = func(d *bot.DirectoryDiff) { fmt.Fprint(out, d.String()) }
+	p := newProgress(g.env)
+	s.Client.OnPage(func(r datatracker.PageRead) { p.show("%s", pageLine(r.Path, r.Page, r.Read, r.Total)) })
+	s.OnDiff = func(d *bot.DirectoryDiff) { p.done(); fmt.Fprint(out, d.String()) }
 	diff, err := s.SyncDirectory(ctx, *dry)
+	p.done()
 	if err != nil {
 		return err
 	}
@@ -121,12 +124,16 @@ func runStatements(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	fmt.Fprintf(g.env.Stdout, "Reading liaison statements from %s …\n", s.Client.BaseURL())
+	p := newProgress(g.env)
+	s.Client.OnPage(func(r datatracker.PageRead) { p.show("%s", pageLine(r.Path, r.Page, r.Read, r.Total)) })
+	s.OnImport = func(done, total int) { p.show("Importing statements: %d of %d", done, total) }
 	var res dtsync.Result
 	if *full {
 		res, err = s.SyncAllStatements(ctx)
 	} else {
 		res, err = s.SyncStatements(ctx)
 	}
+	p.done()
 	if err != nil {
 		return err
 	}

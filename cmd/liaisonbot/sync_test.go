@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -67,10 +69,15 @@ func TestDirectorySync_DryRunThenApply(t *testing.T) {
 
 	out := mustRun(t, env, "", "directory", "sync", "--dry-run")
 	for _, want := range []string{"Reading the directory from " + f.URL, "+ DMTF", "~ 3GPP: manager added: Avery Example <avery.example@example.org>",
-		"~ ETSI: not in the Datatracker", "(dry run: nothing was changed)"} {
+		"~ ETSI: not in the Datatracker", "(dry run: nothing was changed)",
+		// A person whose address the Datatracker adds is one change.
+		"~ coordinator Suresh Krishnan: email (none) → suresh.krishnan@example.org"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "coordinator added: Suresh") || strings.Contains(out, "coordinator removed: Suresh") {
+		t.Errorf("a changed person shows as an addition and a removal:\n%s", out)
 	}
 	if after := mustRun(t, env, "", "directory", "export"); after != before {
 		t.Errorf("--dry-run changed the directory")
@@ -181,5 +188,68 @@ func TestStatementsSync(t *testing.T) {
 	mustRun(t, env, "", "statements", "sync", "--full")
 	if out := mustRun(t, env, "", "outbox"); strings.Count(out, "slack:#CLIAISON") != 1 {
 		t.Errorf("outbox after the change, want one notice for the liaison channel:\n%s", out)
+	}
+}
+
+// With the Datatracker unreachable, the syncs fail at once with one line
+// naming the URL and the cause, with no retries to wait through.
+func TestSyncs_UnreachableDatatrackerFailsAtOnce(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	l.Close()
+	env := testEnv(t)
+	env["LIAISONBOT_DATATRACKER_URL"] = base
+	createDB(t, env)
+	for _, args := range [][]string{{"directory", "sync", "--dry-run"}, {"statements", "sync"}} {
+		code, _, errs := cli(t, env, "", args...)
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		if code != 1 || len(lines) != 1 || !strings.Contains(errs, base+"/api/v1/") || !strings.Contains(errs, "connection refused") {
+			t.Errorf("liaisonbot %s: exit %d, stderr:\n%s", strings.Join(args, " "), code, errs)
+		}
+	}
+}
+
+// On a terminal the syncs show the pages read and the statements
+// imported; either way they log one summary line.
+func TestSyncs_ShowProgressAndLogASummary(t *testing.T) {
+	f := newFakeDatatracker(t)
+	env := syncEnv(t, f)
+	env["LIAISONBOT_LOG_LEVEL"] = "info"
+	createDB(t, env)
+	for _, tc := range []struct {
+		args          []string
+		progress, log []string
+	}{
+		{[]string{"directory", "sync", "--dry-run"}, []string{"Reading groups: page 1, 50 of ", "Reading groups: page 2", "Reading roles: page 1"},
+			[]string{"dtsync: directory compared (dry run, nothing changed)", "added=", "organizations="}},
+		{[]string{"statements", "sync"}, []string{"Reading statements: page 1", "Reading statement events: page 1", "Importing statements: "},
+			[]string{"dtsync: statements synced", "fetched="}},
+	} {
+		var out, errb, prog bytes.Buffer
+		no := false
+		code := Main(context.Background(), tc.args, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+			Getenv: func(k string) string { return env[k] }, Interactive: &no, Progress: &prog})
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errb.String())
+		}
+		for _, w := range tc.progress {
+			if !strings.Contains(prog.String(), w) {
+				t.Errorf("%v: progress lacks %q: %q", tc.args, w, prog.String())
+			}
+		}
+		if !strings.HasSuffix(prog.String(), "\r\x1b[K") {
+			t.Errorf("%v: the progress line is not cleared at the end: %q", tc.args, prog.String())
+		}
+		if strings.Contains(out.String(), "\r") {
+			t.Errorf("%v: progress went to standard output", tc.args)
+		}
+		for _, w := range tc.log {
+			if !strings.Contains(errb.String(), w) {
+				t.Errorf("%v: log lacks %q:\n%s", tc.args, w, errb.String())
+			}
+		}
 	}
 }
