@@ -88,4 +88,3 @@ func BenchmarkSlashCommand(b *testing.B) {
 		})
 	}
 }
-
