@@ -65,7 +65,7 @@ func (db *DB) changed(tx *sqlx.Tx, topic string) error {
 	c.pending[tx] = append(c.pending[tx], topic)
 	c.mu.Unlock()
 	if db.Postgres() {
-		_, err := tx.Exec(`SELECT pg_notify(?, ?)`, c.channel, topic+" "+c.self)
+		_, err := tx.ExecContext(context.Background(), `SELECT pg_notify(?, ?)`, c.channel, topic+" "+c.self)
 		return err
 	}
 	return nil

@@ -166,28 +166,40 @@ func openPostgres(ctx context.Context, target string) (*DB, error) {
 	shown := RedactURL(target)
 	db := &DB{Path: shown, Now: time.Now, Logger: slog.Default(), dialect: dialectPostgres}
 	db.pgcfg = cfg
+	// Two pools, as on SQLite: writers wait for the writers' lock holding
+	// a connection of their own pool, so the lock's holder always finds a
+	// reader for what it reads meanwhile (one pool could be exhausted by
+	// waiting writers, and the holder wait for them).
 	db.w = openPostgresPool(cfg)
-	db.w.SetMaxOpenConns(PostgresPoolSize)
-	db.w.SetMaxIdleConns(PostgresPoolSize)
+	db.w.SetMaxOpenConns(PostgresWriters)
+	db.w.SetMaxIdleConns(PostgresWriters)
 	db.w.SetConnMaxIdleTime(5 * time.Minute)
-	db.r = db.w
+	db.r = openPostgresPool(cfg)
+	db.r.SetMaxOpenConns(PostgresPoolSize)
+	db.r.SetMaxIdleConns(PostgresPoolSize)
+	db.r.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.w.GetContext(ctx, &db.schema, `SELECT current_schema()`); err != nil {
 		db.w.Close()
+		db.r.Close()
 		return nil, fmt.Errorf("open database %s: %w", shown, err)
 	}
 	db.writeKey = lockKey(db.schema, "writer")
 	if err := db.migrate(ctx); err != nil {
 		db.w.Close()
+		db.r.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", shown, err)
 	}
 	db.changes.start(db, cfg)
 	return db, nil
 }
 
-// PostgresPoolSize is how many connections a replica opens to PostgreSQL
-// (besides one that listens for change notices and, on the Zulip leader,
-// one that holds the leadership).
-const PostgresPoolSize = 16
+// How many connections a replica opens to PostgreSQL: readers and writers
+// (besides one that listens for change notices and one for each lead it
+// holds or waits for).
+const (
+	PostgresPoolSize = 16
+	PostgresWriters  = 8
+)
 
 // Postgres reports whether the store is PostgreSQL.
 func (db *DB) Postgres() bool { return db.dialect == dialectPostgres }

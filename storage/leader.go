@@ -33,6 +33,9 @@ const (
 	LeaderGrace     = LeaderPoll + LeaderPing
 )
 
+// errLeadLost says the lead was lost (and logged).
+var errLeadLost = errors.New("the lead was lost")
+
 // Lead runs fn while this process leads the work called name, and returns
 // what fn returns. Until then it waits its turn; if the lead is lost (the
 // database is unreachable) fn's context is cancelled, and once fn has
@@ -54,7 +57,7 @@ func (db *DB) Lead(ctx context.Context, name string, fn func(ctx context.Context
 		if done {
 			return err
 		}
-		if err != nil && ctx.Err() == nil {
+		if err != nil && ctx.Err() == nil && !errors.Is(err, errLeadLost) {
 			db.Logger.Warn("leadership: cannot reach the database; trying again", "work", name, "err", err)
 		}
 		select {
@@ -139,7 +142,7 @@ func (db *DB) leadOnce(ctx context.Context, name string, key int64, fn func(cont
 				db.Logger.Warn("leadership: lost; stopping the work", "work", name, "err", err)
 				cancel()
 				wg.Wait()
-				return false, err
+				return false, errLeadLost
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,4 +65,28 @@ func (db *DB) ZulipUserByEmail(ctx context.Context, email string) (id int64, fet
 		return 0, time.Time{}, bot.Internal("read zulip user by email", err)
 	}
 	return id, time.UnixMilli(ms).UTC(), nil
+}
+
+// zulipQueueKey is the sync_state key of the Zulip event queue the bot
+// reads: "<queue id> <last event id>".
+const zulipQueueKey = "zulip.queue"
+
+// ZulipQueue returns the Zulip event queue recorded by the process that
+// read it last, and the last event it handled ("" when none).
+func (db *DB) ZulipQueue(ctx context.Context) (string, int64, error) {
+	v, err := db.SyncState(ctx, zulipQueueKey)
+	if err != nil || v == "" {
+		return "", 0, err
+	}
+	id, last, ok := strings.Cut(v, " ")
+	n, perr := strconv.ParseInt(last, 10, 64)
+	if !ok || perr != nil {
+		return "", 0, nil // unreadable: a new queue
+	}
+	return id, n, nil
+}
+
+// SaveZulipQueue records the Zulip event queue and its last handled event.
+func (db *DB) SaveZulipQueue(ctx context.Context, queueID string, lastEventID int64) error {
+	return db.SetSyncState(ctx, zulipQueueKey, queueID+" "+strconv.FormatInt(lastEventID, 10))
 }

@@ -48,6 +48,18 @@ type Store interface {
 	ZulipUserByEmail(ctx context.Context, email string) (id int64, fetched time.Time, err error)
 }
 
+// QueueStore keeps the event queue the bot reads, and how far it has read,
+// so that the next process to run the adapter (another replica taking
+// over, or this one restarted) goes on reading the same queue and misses
+// nothing sent to the bot meanwhile.
+type QueueStore interface {
+	// ZulipQueue returns the queue and its last handled event ("" when
+	// there is none).
+	ZulipQueue(ctx context.Context) (queueID string, lastEventID int64, err error)
+	// SaveZulipQueue records them.
+	SaveZulipQueue(ctx context.Context, queueID string, lastEventID int64) error
+}
+
 // AdapterConfig is what NewAdapter needs.
 type AdapterConfig struct {
 	// Handler answers requests (the commands.Router).
@@ -58,6 +70,11 @@ type AdapterConfig struct {
 	Client *Client
 	// Store caches Zulip users; nil keeps them in memory only.
 	Store Store
+	// Queue, if set, keeps the event queue across processes (see
+	// QueueStore): Run resumes the recorded queue and leaves it on Zulip
+	// when it stops. Nil: each Run registers a queue and deletes it at the
+	// end.
+	Queue QueueStore
 	// Stream is the liaison channel (LIAISONBOT_ZULIP_STREAM): notices
 	// whose target names no channel go there.
 	Stream string
@@ -184,6 +201,18 @@ func (a *Adapter) Run(ctx context.Context) error {
 				a.cfg.OnRegister(reregistered)
 			}
 		},
+	}
+	if qs := a.cfg.Queue; qs != nil {
+		id, last, err := qs.ZulipQueue(ctx)
+		if err != nil {
+			a.log.Warn("zulip: cannot read the recorded event queue; registering a new one", "err", err)
+		}
+		l.Resume, l.ResumeAfter, l.KeepQueue = id, last, true
+		l.OnProgress = func(id string, last int64) {
+			if err := qs.SaveZulipQueue(context.WithoutCancel(ctx), id, last); err != nil {
+				a.log.Warn("zulip: cannot record the event queue's progress", "queue", id, "err", err)
+			}
+		}
 	}
 	a.listener.Store(l)
 	return l.Run(ctx)

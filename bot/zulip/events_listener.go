@@ -32,6 +32,19 @@ type Listener struct {
 	// reregistered is false for the first one.
 	OnRegister func(q *Queue, reregistered bool)
 
+	// Resume, if set, is a queue to go on reading from the event after
+	// ResumeAfter (one another process registered and left: it stopped or
+	// died); if Zulip no longer has it, a new queue is registered.
+	Resume      string
+	ResumeAfter int64
+	// OnProgress, if set, is told the queue and the last event handled:
+	// after a registration and after each batch of events.
+	OnProgress func(queueID string, lastEventID int64)
+	// KeepQueue leaves the queue on Zulip when Run returns, for the next
+	// process to Resume (Zulip drops a queue nobody reads after about ten
+	// minutes); otherwise Run deletes it.
+	KeepQueue bool
+
 	registrations atomic.Int64
 }
 
@@ -59,8 +72,18 @@ func (l *Listener) Run(ctx context.Context) error {
 		lastID   int64
 		failures int
 	)
+	if l.Resume != "" {
+		q, lastID = &Queue{ID: l.Resume}, l.ResumeAfter
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "zulip: resuming event queue",
+			slog.String(logKeyQueueID, q.ID), slog.Int64(logKeyEventID, lastID))
+	}
+	progress := func() {
+		if l.OnProgress != nil && q != nil {
+			l.OnProgress(q.ID, lastID)
+		}
+	}
 	defer func() {
-		if q != nil {
+		if q != nil && !l.KeepQueue {
 			l.deleteQueue(ctx, q.ID)
 		}
 	}()
@@ -75,11 +98,15 @@ func (l *Listener) Run(ctx context.Context) error {
 				if l.OnRegister != nil {
 					l.OnRegister(q, n > 1)
 				}
+				progress()
 			}
 		} else {
 			var events []Event
 			if events, err = c.GetEvents(ctx, q.ID, lastID); err == nil {
-				lastID = l.dispatch(ctx, events, lastID)
+				before := lastID
+				if lastID = l.dispatch(ctx, events, lastID); lastID != before {
+					progress()
+				}
 			} else if IsBadEventQueue(err) {
 				c.logger.LogAttrs(ctx, slog.LevelWarn, "zulip: event queue gone, registering again",
 					slog.String(logKeyQueueID, q.ID))

@@ -35,7 +35,8 @@ import (
 //     and to Zulip; a delivery happens twice only within the documented
 //     window: a row the dead replica had claimed;
 //   - each reminder is recorded once, whichever replica swept;
-//   - the Zulip lead moves to a survivor, which answers a message once.
+//   - the Zulip lead moves to a survivor, which goes on reading the same
+//     event queue: a message sent while nobody led is answered, once.
 func TestReplicas_SIGKILLTheZulipLeaderMidLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary three times; skipped with -short")
@@ -88,7 +89,8 @@ func TestReplicas_SIGKILLTheZulipLeaderMidLoad(t *testing.T) {
 	t.Logf("replica %d consumes the Zulip event queue", leader)
 
 	// The load: signed slash commands over the replicas; the leader is
-	// killed once a third of them are answered.
+	// killed once a third of them are done with (answered at once, or
+	// acknowledged for an answer to come by response_url).
 	type result struct {
 		state int
 		ls    int64
@@ -151,9 +153,12 @@ func TestReplicas_SIGKILLTheZulipLeaderMidLoad(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
 	kill := <-killedAt
 	<-procs[leader].exited
+	// A message to the bot while nobody leads: the next leader reads on in
+	// the same queue, and answers it.
+	z.PushDM(asker.ID, "help")
+	wg.Wait()
 	t.Logf("%d of %d submissions answered; replica %d SIGKILLed at %s", answered.Load(), submissions, leader, kill.Format(time.TimeOnly))
 
 	// What the dead replica held: claimed rows, the only ones that may go
@@ -188,16 +193,15 @@ func TestReplicas_SIGKILLTheZulipLeaderMidLoad(t *testing.T) {
 		return len(l) == 1 && l[0] != leader
 	})
 	t.Logf("replica %d leads now (%s after the kill)", leaderOf()[0], time.Since(kill).Round(100*time.Millisecond))
-	before := len(z.Messages())
 	z.PushDM(asker.ID, "help")
-	waitUntil(t, "the answer on Zulip", 60*time.Second, func() bool { return len(dmsTo(z.Messages()[before:], asker.ID)) >= 1 })
+	waitUntil(t, "both answers on Zulip", 60*time.Second, func() bool { return len(dmsTo(z.Messages(), asker.ID)) >= 2 })
 
 	// The drain.
 	survivor := (leader + 1) % replicas
 	waitUntil(t, "the outbox drains", 5*time.Minute, func() bool { return outboxPending("http://"+addrs[survivor]) == 0 })
 	time.Sleep(3 * time.Second) // a reminder sweep or a doubled answer would show by now
-	if n := len(dmsTo(z.Messages()[before:], asker.ID)); n != 1 {
-		t.Errorf("the Zulip message was answered %d times, want once", n)
+	if n := len(dmsTo(z.Messages(), asker.ID)); n != 2 {
+		t.Errorf("two Zulip messages (one sent while nobody led) got %d answers, want one each", n)
 	}
 	for i := range replicas {
 		if i != leader {
@@ -352,4 +356,54 @@ func dmsTo(ms []zuliptest.SentMessage, user int64) []zuliptest.SentMessage {
 		}
 	}
 	return out
+}
+
+// A directory change made on one replica reaches the answers another keeps
+// in memory (issue 19's kept answers): it hears the change by NOTIFY and
+// answers from the new directory.
+func TestReplicas_KeptAnswersFollowAnotherReplicasChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	dbURL := pgtest.Schema(t)
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	fake := newFakeSlack(t)
+	var bases []string
+	for i := range 2 {
+		addr := freeAddr(t)
+		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir, "LIAISONBOT_DATABASE_URL=" + dbURL,
+			"LIAISONBOT_ADDR=" + addr, "LIAISONBOT_LOG_LEVEL=info", "SLACK_BOT_TOKEN=xoxb-test",
+			"SLACK_SIGNING_SECRET=" + testSigningSecret, "SLACK_API_URL=" + fake.apiURL(), "LIAISONBOT_SLACK_CHANNEL=CLIAISON",
+			"LIAISONBOT_ADMINS=slack:UADMIN"}
+		p := startBinary(t, bin, env, filepath.Join(dir, fmt.Sprintf("r%d.log", i)))
+		waitHealthy(t, "http://"+addr, p)
+		bases = append(bases, "http://"+addr)
+		t.Cleanup(func() { stopProc(t, p) })
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	ask := func(base, user, text string) string {
+		t.Helper()
+		code, body, err := postSigned(context.Background(), client, base+"/slack/commands", testSigningSecret,
+			slashBody(user, text, fake.responseURL(text)))
+		if err != nil || code != http.StatusOK {
+			t.Fatalf("%s: %d %v", text, code, err)
+		}
+		return body
+	}
+	// Replica 1 keeps its answers about 3GPP and about the unknown ZZTOP.
+	for range 3 {
+		if b := ask(bases[1], "UASK", "contact ZZTOP"); strings.Contains(b, "ZZ Top Standards") {
+			t.Fatalf("ZZTOP known before it was added: %s", b)
+		}
+		ask(bases[1], "UASK", "orgs")
+	}
+	// Replica 0 adds it.
+	if b := ask(bases[0], "UADMIN", "admin org add ZZTOP ZZ Top Standards Body"); !strings.Contains(b, "ZZTOP") {
+		t.Fatalf("admin org add: %s", b)
+	}
+	waitUntil(t, "replica 1 answers from the new directory", 30*time.Second, func() bool {
+		return strings.Contains(ask(bases[1], "UASK", "contact ZZTOP"), "ZZ Top Standards Body") &&
+			strings.Contains(ask(bases[1], "UASK", "orgs"), "ZZTOP")
+	})
 }

@@ -146,8 +146,14 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 				return nil, err
 			}
 		}
+		var queue zulip.QueueStore
+		if db.Postgres() {
+			// Replicas hand the event queue over: the next leader reads on
+			// where the last one stopped.
+			queue = db
+		}
 		za, err := zulip.NewAdapter(zulip.AdapterConfig{
-			Handler: router, Client: zc, Store: db, Stream: cfg.Zulip.Stream,
+			Handler: router, Client: zc, Store: db, Queue: queue, Stream: cfg.Zulip.Stream,
 			Logger: g.logger.With("platform", "zulip"), OnRegister: s.metrics.zulipRegistered,
 		})
 		if err != nil {
