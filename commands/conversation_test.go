@@ -122,17 +122,17 @@ func TestConversation_CommandsAreNeverTakenAsAnswers(t *testing.T) {
 	h.do(jo, "submit 3gpp")
 	h.do(jo, "outgoing")
 	out := h.do(jo, "list")
-	mustContain(t, out, "The statement form is still open at question 3 of 14 (IETF group)")
+	mustContain(t, out, "The statement form is still open at question 3 of 15 (IETF groups)")
 	out = h.do(jo, "opsawg")
-	mustContain(t, out, "question 4 of 14", "Title?")
+	mustContain(t, out, "question 4 of 15", "Title?")
 	// At the title, a bare line is the title; the prefix makes it a command.
 	out = h.do(jo, "/liaison contact 3gpp")
-	mustContain(t, out, "3rd Generation Partnership Project", "still open at question 4 of 14 (Title)")
+	mustContain(t, out, "3rd Generation Partnership Project", "still open at question 4 of 15 (Title)")
 	// A command that opens a form does not throw this one away.
 	out = h.do(jo, "/liaison submit w3c")
-	mustContain(t, out, "You have an unfinished statement to 3GPP (question 4 of 14, started just now)")
+	mustContain(t, out, "You have an unfinished statement to 3GPP (question 4 of 15, started just now)")
 	out = h.do(jo, "edit group")
-	mustContain(t, out, "IETF group?", "Current: opsawg")
+	mustContain(t, out, "IETF groups?", "Current: opsawg")
 	out = h.do(jo, "not a group!")
 	mustContain(t, out, "⚠ IETF group", "Current: opsawg")
 	out = h.do(jo, "keep")
@@ -153,7 +153,7 @@ func TestConversation_PrefixedButtonsOfTheFormAnswerIt(t *testing.T) {
 	}
 	h.do(jo, "submit 3gpp")
 	out := console.Render(pressed("incoming").Messages) // a choice
-	mustContain(t, out, "IETF group?")
+	mustContain(t, out, "IETF groups?")
 	for _, b := range []string{"opsawg", "Buttons", "info", "skip", "x", "skip", "skip", "skip", "skip", "skip", "skip"} {
 		out = h.do(jo, b)
 	}

@@ -111,7 +111,7 @@ func showFields(out string) map[string]string {
 		}
 		v = strings.TrimSpace(v)
 		switch k {
-		case "State", "Responsible", "Approvers", "Datatracker":
+		case "State", "Responsible", "Awaiting", "Approvers", "Datatracker": // derived, not entered
 			continue
 		case "Submitted":
 			v = v[:10]

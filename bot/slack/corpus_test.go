@@ -149,7 +149,7 @@ func showFields(out string) map[string]string {
 		}
 		v = strings.TrimSpace(v)
 		switch k {
-		case "State", "Responsible", "Approvers", "Datatracker":
+		case "State", "Responsible", "Awaiting", "Approvers", "Datatracker": // derived, not entered
 			continue
 		case "Submitted", "Deadline":
 			v = v[:10]

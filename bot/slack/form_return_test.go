@@ -16,7 +16,7 @@ func TestSlash_WhileADMFormWaitsSaysSoFirst(t *testing.T) {
 		t.Fatalf("the form did not open in the DM: %s", p.Blocks())
 	}
 	e.event(directMessage("EvF2", "USUB", "outgoing", nil))
-	if p := e.fake.Wait("chat.postMessage", 2)[1]; !strings.Contains(p.Blocks(), "IETF group?") {
+	if p := e.fake.Wait("chat.postMessage", 2)[1]; !strings.Contains(p.Blocks(), "IETF groups?") {
 		t.Fatalf("the form did not move on: %s", p.Blocks())
 	}
 
@@ -27,7 +27,7 @@ func TestSlash_WhileADMFormWaitsSaysSoFirst(t *testing.T) {
 
 	w = e.slash("USUB", "C1", "list")
 	body := w.Body.String()
-	if w.Code != 200 || !strings.Contains(body, "You have an unfinished statement to 3GPP (question 3 of 14, started just now) in our direct messages") ||
+	if w.Code != 200 || !strings.Contains(body, "You have an unfinished statement to 3GPP (question 3 of 15, started just now) in our direct messages") ||
 		!strings.Contains(body, "/liaison cancel") {
 		t.Fatalf("/liaison list in a channel answered %d:\n%s", w.Code, body)
 	}
