@@ -154,7 +154,7 @@ func TestConversation_PrefixedButtonsOfTheFormAnswerIt(t *testing.T) {
 	h.do(jo, "submit 3gpp")
 	out := console.Render(pressed("incoming").Messages) // a choice
 	mustContain(t, out, "IETF groups?")
-	for _, b := range []string{"opsawg", "Buttons", "info", "skip", "x", "skip", "skip", "skip", "skip", "skip", "skip"} {
+	for _, b := range []string{"opsawg", "Buttons", "info", "skip", "x", "skip", "skip", "skip", "skip", "skip", "skip", "skip"} {
 		out = h.do(jo, b)
 	}
 	mustContain(t, out, "check and submit")

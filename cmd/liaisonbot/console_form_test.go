@@ -31,7 +31,7 @@ func TestConsole_PipedInputAndTheForm(t *testing.T) {
 	session("submit\ncontact w3c\noutgoing\n", 1, "the input ended with the statement form still open")
 	// The next session is told where the form stands, first; finishing it
 	// exits 0.
-	session("3gpp\nopsawg\nReview of YANG models\ninfo\nskip\nPlease review.\nskip\nskip\nskip\nskip\nskip\nskip\nno\nsubmit\n", 0, "")
+	session("3gpp\nopsawg\nReview of YANG models\ninfo\nskip\nPlease review.\nskip\nskip\nskip\nskip\nskip\nskip\nskip\nno\nsubmit\n", 0, "")
 	// A wrong answer counts as a failed line.
 	session("submit w3c\nsideways\ncancel\n", 1, "1 of 3 lines failed")
 	golden(t, "console_form.golden", transcript.String())
