@@ -53,6 +53,8 @@ type Delivery struct {
 	// Parent, with Thread set, is the thread's first message brought up to
 	// date (Slack updates the parent to the current state).
 	Parent *Message
+	// Mail is the email to send (PlatformEmail), as it was composed.
+	Mail *Email
 }
 
 // Delivered is what a Chat reports after delivering.
@@ -61,6 +63,11 @@ type Delivered struct {
 	// Thread is the thread the message started or joined ("" where the
 	// platform has none).
 	Thread string
+	// Refused lists the recipients of an email that its server did not
+	// take it for, while it took it for the others (or for none, when
+	// some were refused for good): the dispatcher parks each recipient
+	// refused for good, and tries those deferred again later.
+	Refused []MailRefusal
 }
 
 // Chat delivers notices to one platform. The dispatcher owns retries: a
@@ -113,6 +120,10 @@ type NoticeData struct {
 	// written (bot.Subject). Rows keep it under "topic", its name before
 	// the platforms chose their own format from it.
 	Subject string `json:"topic,omitempty"`
+	// Mail is an email, as composed (NoticeMail).
+	Mail *Email `json:"mail,omitempty"`
+	// MailProblem is what a NoticeMailProblem reports.
+	MailProblem *MailProblem `json:"mail_problem,omitempty"`
 }
 
 // Nudge is a manual reminder.

@@ -19,21 +19,44 @@ import (
 // Enqueue writes the notice's outbox rows for s, one per target, in the
 // transaction: who hears about what is the bot.Audience's to decide.
 func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
+	wrote, err := enqueue(t.ctx, t.tx, s.ID, n, t.db.now())
+	t.enqueued = t.enqueued || wrote
+	return err
+}
+
+// enqueue writes the notice's rows about the statement with the id.
+func enqueue(ctx context.Context, tx *sqlx.Tx, statement int64, n bot.Notice, at time.Time) (bool, error) {
 	buf, err := json.Marshal(n.Data)
 	if err != nil {
-		return err
+		return false, err
 	}
-	now := t.db.now().UnixMilli()
+	now := at.UnixMilli()
+	wrote := false
 	for _, x := range n.Targets {
-		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + strconv.FormatInt(s.ID, 10)
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
+		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + strconv.FormatInt(statement, 10)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
 			created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
-			return err
+			statement, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
+			return wrote, err
 		}
-		t.enqueued = true
+		wrote = true
 	}
-	return nil
+	return wrote, nil
+}
+
+// MailMessageID returns the Message-ID of the latest email of the kind
+// written for the statement, or "".
+func (t *statementTx) MailMessageID(statement int64, kind string) (string, error) {
+	var ids []string
+	if err := t.tx.SelectContext(t.ctx, &ids, `SELECT json_extract(data, '$.mail.message_id') FROM outbox
+		WHERE statement_id = ? AND platform = ? AND kind = ? AND json_extract(data, '$.mail.kind') = ?
+		ORDER BY id DESC LIMIT 1`, statement, bot.PlatformEmail, bot.NoticeMail, kind); err != nil {
+		return "", err
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
 }
 
 type outboxRow struct {
@@ -218,6 +241,71 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, owner string, lastErr st
 	})
 }
 
+// Settle records a delivery that reached some of an email's recipients
+// and not others: the row becomes parts[0] (sent, pending again, or
+// failed, with the recipients of that outcome), every further part a new
+// row of the same notice, and the notices (a word to the submitter in
+// chat) are written with them, in one transaction.
+func (db *DB) Settle(ctx context.Context, id int64, owner string, parts []bot.OutboxPart, notices []bot.Notice, now time.Time) error {
+	if len(parts) == 0 {
+		return fmt.Errorf("settle notice %d: no outcome", id)
+	}
+	wrote := false
+	err := db.write(ctx, "settle notice", func(tx *sqlx.Tx) error {
+		var row struct {
+			outboxRow
+			Stream string `db:"stream"`
+		}
+		if err := tx.GetContext(ctx, &row, `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts, stream
+			FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return errLeaseLost
+			}
+			return err
+		}
+		for i, p := range parts {
+			buf, err := json.Marshal(p.Data)
+			if err != nil {
+				return err
+			}
+			sentAt, next := int64(0), p.Next.UnixMilli()
+			if p.Status == bot.OutboxSent {
+				sentAt = now.UnixMilli()
+			}
+			if p.Status != bot.OutboxPending {
+				next = now.UnixMilli()
+			}
+			if i == 0 {
+				_, err = tx.ExecContext(ctx, `UPDATE outbox SET status = ?, data = ?, next_attempt_at = ?, attempts = attempts + 1,
+					last_error = ?, claimed_until = 0, sent_at = ?, message_id = ? WHERE id = ?`,
+					p.Status, string(buf), next, truncate(p.LastError, 500), sentAt, p.MessageID, id)
+			} else {
+				_, err = tx.ExecContext(ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
+					status, created_at, next_attempt_at, attempts, last_error, sent_at, message_id)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					row.Statement, row.Kind, string(buf), row.Platform, row.Channel, row.User, row.Stream,
+					p.Status, row.Created, next, row.Attempts+1, truncate(p.LastError, 500), sentAt, p.MessageID)
+			}
+			if err != nil {
+				return err
+			}
+			wrote = wrote || p.Status == bot.OutboxPending
+		}
+		for _, n := range notices {
+			w, err := enqueue(ctx, tx, row.Statement, n, now)
+			if err != nil {
+				return err
+			}
+			wrote = wrote || w
+		}
+		return nil
+	})
+	if err == nil && wrote && db.OnNotice != nil {
+		db.OnNotice()
+	}
+	return err
+}
+
 func leaseCheck(res sql.Result, err error) error {
 	if err != nil {
 		return err
@@ -298,12 +386,14 @@ type OutboxEntry struct {
 	NextTry   time.Time
 	Attempts  int
 	LastError string
+	// Recipients are an email's addresses (its envelope).
+	Recipients []string
 }
 
 // OutboxList lists pending and failed rows, oldest first.
 func (db *DB) OutboxList(ctx context.Context, limit int) ([]OutboxEntry, error) {
 	rows, err := db.r.QueryxContext(ctx, `SELECT id, statement_id, kind, platform, channel, user_id, status, created_at,
-		next_attempt_at, attempts, last_error FROM outbox WHERE status IN ('pending', 'failed') ORDER BY id LIMIT ?`, limit)
+		next_attempt_at, attempts, last_error, data FROM outbox WHERE status IN ('pending', 'failed') ORDER BY id LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -312,9 +402,16 @@ func (db *DB) OutboxList(ctx context.Context, limit int) ([]OutboxEntry, error) 
 	for rows.Next() {
 		var e OutboxEntry
 		var created, next int64
+		var data string
 		if err := rows.Scan(&e.ID, &e.Statement, &e.Kind, &e.Target.Platform, &e.Target.Channel, &e.Target.User, &e.Status,
-			&created, &next, &e.Attempts, &e.LastError); err != nil {
+			&created, &next, &e.Attempts, &e.LastError, &data); err != nil {
 			return nil, err
+		}
+		if e.Kind == bot.NoticeMail {
+			var nd bot.NoticeData
+			if err := json.Unmarshal([]byte(data), &nd); err == nil && nd.Mail != nil {
+				e.Recipients = nd.Mail.Recipients()
+			}
 		}
 		e.Created, e.NextTry = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC()
 		out = append(out, e)
