@@ -24,13 +24,13 @@ func sender(s *smtptest.Server, security string) *email.Sender {
 func message() *bot.Email {
 	return &bot.Email{
 		Kind: bot.MailPosted, MessageID: "ls-12.posted.34.1764924000@example.org",
-		Date:    time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC),
-		From:    bot.Mailbox{Name: "Liaison Statements", Email: "liaisons@example.org"},
-		ReplyTo: []bot.Mailbox{{Name: "Jürgen Schönwälder", Email: "j.schoenwaelder@example.org"}},
-		To:      []bot.Mailbox{{Name: "Håkon Ødegård", Email: "hakon@3gpp.example"}, {Email: "ct@3gpp.example"}},
-		Cc:      []bot.Mailbox{{Name: "IAB liaison coordinators", Email: "liaison-coordination@iab.org"}},
-		Bcc:     []bot.Mailbox{{Email: "archive@example.org"}},
-		Subject: `New Liaison Statement, "Réponse sur les modèles YANG — 第二版"`,
+		Date:      time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC),
+		From:      bot.Mailbox{Name: "Liaison Statements", Email: "liaisons@example.org"},
+		ReplyTo:   []bot.Mailbox{{Name: "Jürgen Schönwälder", Email: "j.schoenwaelder@example.org"}},
+		To:        []bot.Mailbox{{Name: "Håkon Ødegård", Email: "hakon@3gpp.example"}, {Email: "ct@3gpp.example"}},
+		Cc:        []bot.Mailbox{{Name: "IAB liaison coordinators", Email: "liaison-coordination@iab.org"}},
+		Bcc:       []bot.Mailbox{{Email: "archive@example.org"}},
+		Subject:   `New Liaison Statement, "Réponse sur les modèles YANG — 第二版"`,
 		InReplyTo: "ls-9.posted.20.1764000000@example.org", References: []string{"ls-9.posted.20.1764000000@example.org"},
 		Body: "Title: Réponse sur les modèles YANG — 第二版\nPurpose: For Action\nBody: Merci.\n",
 	}
