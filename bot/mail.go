@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -198,25 +197,33 @@ func (p MailPolicy) messageID(s *Statement, kind, what string, at time.Time) str
 }
 
 // ParseMailboxes reads a statement's contact entries ("Jane Doe
-// <jane@example.org>", "bob@example.org", "a@x, b@y", or a name alone)
-// into the mailboxes with an address, and the entries without one.
+// <jane@example.org>", "bob@example.org", "a@x, b@y", or a name alone: see
+// ParseAddressList) into the mailboxes with an address, and the entries
+// without one (roles, lists, bare names), which no message can go to.
 func ParseMailboxes(entries []string) (boxes []Mailbox, noAddress []string) {
 	for _, e := range entries {
-		e = strings.TrimSpace(e)
-		if e == "" {
-			continue
-		}
-		if list, err := mail.ParseAddressList(e); err == nil {
-			for _, a := range list {
-				boxes = append(boxes, Mailbox{Name: a.Name, Email: a.Address})
+		list, err := ParseAddressList(e)
+		if err != nil {
+			if e = strings.TrimSpace(e); e != "" {
+				noAddress = append(noAddress, e)
 			}
 			continue
 		}
-		if a, err := mail.ParseAddress(e); err == nil {
-			boxes = append(boxes, Mailbox{Name: a.Name, Email: a.Address})
-			continue
+		b, n := addressBoxes(list)
+		boxes, noAddress = append(boxes, b...), append(noAddress, n...)
+	}
+	return boxes, noAddress
+}
+
+// addressBoxes splits an address list into its mailboxes and the names
+// that have no address.
+func addressBoxes(l AddressList) (boxes []Mailbox, noAddress []string) {
+	for _, a := range l {
+		if a.HasAddr() {
+			boxes = append(boxes, Mailbox{Name: a.Name, Email: a.Addr})
+		} else if a.Name != "" {
+			noAddress = append(noAddress, a.Name)
 		}
-		noAddress = append(noAddress, e)
 	}
 	return boxes, noAddress
 }
