@@ -553,3 +553,36 @@ func MailProblemNotice(pr MailProblem, s *Statement) Message {
 	blocks = append(blocks, Context{Text: Words("The other recipients got it. Send it to these by hand, or correct the address and ask an admin to retry it (liaisonbot outbox).")})
 	return Message{Blocks: blocks, Statement: s.ID, Summary: what + " did not reach " + fmt.Sprint(len(pr.Refused)) + " recipient(s)"}
 }
+
+// ContactDefaults fills in the form of an outgoing statement whose
+// organization is known the To contacts with the organization's liaison
+// contact point and the Cc with its IETF liaison managers, where the form
+// has none yet (done lists the fields the submitter answered, even
+// empty): defaults the submitter may change, as the Datatracker's form
+// offers them.
+func ContactDefaults(v map[string]string, done map[string]bool, d *Directory) {
+	if d == nil || strings.TrimSpace(v[FOrg]) == "" {
+		return
+	}
+	if dir := Direction(NormalizeKey(v[FDirection])); dir != Outgoing && dir != "" {
+		return
+	}
+	m := d.Matcher().Match(v[FOrg])
+	if m.Org == nil || !m.Exact {
+		return
+	}
+	fill := func(key string, ps []Person) {
+		if done[key] || strings.TrimSpace(v[key]) != "" {
+			return
+		}
+		var addrs []string
+		for _, b := range personBoxes(ps) {
+			addrs = append(addrs, b.Email)
+		}
+		if len(addrs) > 0 {
+			v[key] = strings.Join(addrs, ", ")
+		}
+	}
+	fill(FToContacts, m.Org.Contacts)
+	fill(FCC, d.Managers(m.Org))
+}

@@ -123,6 +123,7 @@ func New(store Store, logger *slog.Logger) *Router {
 		submitCommand(),
 		replyCommand(),
 		showCommand(),
+		previewCommand(),
 		listCommand(),
 		searchCommand(),
 		nudgeCommand(),
