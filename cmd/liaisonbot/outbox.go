@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -62,7 +63,11 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 		if e.Status == "pending" {
 			next = e.NextTry.Format(time.RFC3339)
 		}
-		fmt.Fprintf(w, "%d\t%s\tLS-%d\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, e.Statement, e.Kind, e.Target,
+		target := e.Target.String()
+		if len(e.Recipients) > 0 {
+			target = "email:" + strings.Join(e.Recipients, ",")
+		}
+		fmt.Fprintf(w, "%d\t%s\tLS-%d\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, e.Statement, e.Kind, target,
 			e.Created.Format(time.RFC3339), e.Attempts, next, e.LastError)
 	}
 	return w.Flush()
