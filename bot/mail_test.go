@@ -252,3 +252,34 @@ func TestAudience_MailProblemToTheSubmitter(t *testing.T) {
 		t.Errorf("%+v", msg)
 	}
 }
+
+func TestContactDefaults_ToTheContactPointCcTheManagersUnlessGiven(t *testing.T) {
+	d, _ := workflowDir()
+	v := map[string]string{FOrg: "3GPP", FDirection: "outgoing"}
+	ContactDefaults(v, nil, d)
+	if v[FToContacts] != "contact@example.org" || v[FCC] != "manager@example.org" {
+		t.Errorf("defaults %q %q", v[FToContacts], v[FCC])
+	}
+	// Given, or answered empty: kept.
+	v = map[string]string{FOrg: "3GPP", FToContacts: "x@example.org"}
+	ContactDefaults(v, map[string]bool{FCC: true}, d)
+	if v[FToContacts] != "x@example.org" || v[FCC] != "" {
+		t.Errorf("kept %q %q", v[FToContacts], v[FCC])
+	}
+	// Incoming, or an organization that is not known: nothing.
+	for _, v := range []map[string]string{{FOrg: "3GPP", FDirection: "incoming"}, {FOrg: "Nowhere"}, {}} {
+		ContactDefaults(v, nil, d)
+		if v[FToContacts] != "" || v[FCC] != "" {
+			t.Errorf("%v filled", v)
+		}
+	}
+}
+
+func TestConversation_OffersTheContactDefaultsOnceTheOrganizationIsKnown(t *testing.T) {
+	d, _ := workflowDir()
+	env := FormEnv{Today: Date{2026, 12, 1}, Dir: d}
+	c := NewConversation("New", map[string]string{FOrg: "3GPP"}, env, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	if c.Values[FToContacts] != "contact@example.org" || c.Done[FToContacts] {
+		t.Errorf("To contacts %q done %v: a default to keep or change", c.Values[FToContacts], c.Done[FToContacts])
+	}
+}
