@@ -253,7 +253,9 @@ func parseSegment(seg string) (AddressList, error) {
 	var out AddressList
 	var name []string
 	emit := func(addr string) {
-		if a := (Address{Name: cleanName(decodeWords(strings.Join(name, " "))), Addr: addr}); a != (Address{}) {
+		// An entry of punctuation alone ("…" where a list was cut) holds
+		// nothing.
+		if a := (Address{Name: cleanName(decodeWords(strings.Join(name, " "))), Addr: addr}); a.Addr != "" || NormalizeKey(a.Name) != "" {
 			out = append(out, a)
 		}
 		name = name[:0]
@@ -311,4 +313,17 @@ func decodeWords(s string) string {
 		return out
 	}
 	return s
+}
+
+// Display is the list for reading: entries as String writes them, a name
+// without an address marked "(no address)".
+func (l AddressList) Display() string {
+	parts := make([]string, len(l))
+	for i, a := range l {
+		parts[i] = a.String()
+		if !a.HasAddr() {
+			parts[i] += " (no address)"
+		}
+	}
+	return strings.Join(parts, ", ")
 }

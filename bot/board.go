@@ -53,18 +53,7 @@ func (s *Statement) IETFSide() string {
 
 // IETFGroups are the IETF groups on the statement's IETF side ("IAB, IESG"
 // is two), each once, in order. The web board filters on them.
-func (s *Statement) IETFGroups() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, g := range strings.Split(s.IETFSide(), ",") {
-		g = strings.TrimSpace(g)
-		if k := strings.ToLower(g); g != "" && !seen[k] {
-			seen[k] = true
-			out = append(out, g)
-		}
-	}
-	return out
-}
+func (s *Statement) IETFGroups() []string { return SplitGroups(s.IETFSide()) }
 
 // StatementURL is the statement's page on the web board under the public
 // base URL (LIAISONBOT_PUBLIC_URL), or "" when none is configured.

@@ -30,11 +30,11 @@ func TestConversation_WalkWithErrorsBackAndSkip(t *testing.T) {
 	if c.Values[FDirection] != "incoming" {
 		t.Fatalf("direction = %q", c.Values[FDirection])
 	}
-	step("not a group!", FGroup, "working group acronym")
+	step("not a group!", FGroup, "working group by acronym")
 	step("opsawg", FTitle, "")
 	step("LS on YANG", FPurpose, "")
 	step("action", FDeadline, "")
-	step("2020-01-01", FDeadline, "in the past")
+	step("2020-13-01", FDeadline, "is not a date")
 	if c.Values[FTitle] != "LS on YANG" || c.Values[FGroup] != "opsawg" {
 		t.Fatalf("an error lost earlier answers: %v", c.Values)
 	}
@@ -43,7 +43,7 @@ func TestConversation_WalkWithErrorsBackAndSkip(t *testing.T) {
 	step("keep", FDeadline, "")
 	step("2027-01-15", FBody, "")
 	step("The body", FAttachments, "")
-	for _, f := range []string{FResponse, FTechnical, FToContacts, FCC, FIdentifiers} {
+	for _, f := range []string{FResponse, FTechnical, FActions, FToContacts, FCC, FIdentifiers} {
 		step("skip", f, "")
 	}
 	step("skip", "", "") // identifiers skipped: summary (approved does not apply to incoming)

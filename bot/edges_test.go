@@ -26,7 +26,13 @@ func TestValidateField_LimitsAtTheBoundary(t *testing.T) {
 	check(FBody, accents+"é"+strings.Repeat("a", MaxBody-1001), "too long.")
 	// A deadline at most five years (5×365 days) away.
 	check(FDeadline, today.AddDays(5*365).String(), "")
-	check(FDeadline, today.AddDays(5*365+1).String(), "more than five years away")
+	check(FDeadline, today.AddDays(5*365+1).String(), "") // a warning, not a refusal
+	if w := FormWarnings(map[string]string{FDeadline: today.AddDays(5*365 + 1).String()}, FormEnv{Today: today}); len(w) != 1 || !strings.Contains(w[0], "more than five years away") {
+		t.Errorf("warnings for a deadline five years and a day away: %q", w)
+	}
+	if w := FormWarnings(map[string]string{FDeadline: today.AddDays(5 * 365).String()}, FormEnv{Today: today}); len(w) != 0 {
+		t.Errorf("warnings for a deadline five years away: %q", w)
+	}
 	check(FDeadline, today.String(), "")
 	check(FDeadline, today.AddDays(-1).String(), "in the past")
 	// Attachments and addresses: counted, and each checked.
@@ -121,7 +127,7 @@ func TestReplyValues_TitleAndContacts(t *testing.T) {
 		t.Errorf("to contacts without response contacts: %q", v[FToContacts])
 	}
 	orig.Title += "ü"
-	orig.ResponseContacts = []string{"Åsa Lindqvist <asa@example.org>"}
+	orig.ResponseContacts = MustParseAddressList("Åsa Lindqvist <asa@example.org>")
 	v = ReplyValues(orig)
 	if n := len([]rune(v[FTitle])); n != MaxTitle || v[FToContacts] != "Åsa Lindqvist <asa@example.org>" {
 		t.Errorf("title of %d characters (want %d), to contacts %q", n, MaxTitle, v[FToContacts])

@@ -33,7 +33,8 @@ const (
 	KindOrg       FieldKind = "organization"
 	KindStatement FieldKind = "statement"
 	KindEmails    FieldKind = "emails"
-	KindURLs      FieldKind = "urls"
+	KindURLs      FieldKind = "urls"   // attachments: Title <URL>, or the URL alone
+	KindGroups    FieldKind = "groups" // IETF groups, several (a multi-select where the platform has one)
 	KindYesNo     FieldKind = "yesno"
 )
 
@@ -73,6 +74,8 @@ const (
 	FTechnical   = "technical-contact"
 	FToContacts  = "to-contact"
 	FCC          = "cc"
+	FActions     = "action-holder-contact"
+	FSubmitted   = "submitted"
 	FIdentifiers = "identifiers"
 	FApproved    = "approved"
 )
@@ -98,10 +101,10 @@ func StatementForm() []FormField {
 				{string(Outgoing), "Outgoing (IETF → organization)"},
 				{string(Incoming), "Incoming (organization → IETF)"},
 			}},
-		{Key: FOrg, Label: "Organization", Kind: KindOrg, Required: true,
-			Help: "The other organization: an acronym or a name (3GPP, ITU-T SG15, Broadband Forum)."},
-		{Key: FGroup, Label: "IETF group", Kind: KindText, Required: true, MaxLen: 40,
-			Help: "The IETF side: IETF, IAB, IESG, an area (ops) or a working group acronym (opsawg)."},
+		{Key: FOrg, Label: "Organization", Kind: KindOrg, Required: true, MaxLen: 500,
+			Help: "The other organization's bodies, comma-separated, the first the main one: acronyms or names as the Datatracker or people write them (3GPP-TSG-SA-WG3, ITU-T SG15 Question 6, Broadband Forum)."},
+		{Key: FGroup, Label: "IETF groups", Kind: KindGroups, Required: true, MaxLen: 500,
+			Help: "The IETF side, comma-separated, the first the main one: IETF, IAB, IESG, an area (ops) or a working group by acronym or name (opsawg, Multiprotocol Label Switching, CCAMP WG)."},
 		{Key: FTitle, Label: "Title", Kind: KindText, Required: true, MaxLen: MaxTitle,
 			Help: "A one-line summary, at most 255 characters."},
 		{Key: FPurpose, Label: "Purpose", Kind: KindChoice, Required: true,
@@ -119,18 +122,22 @@ func StatementForm() []FormField {
 			Applies: func(v map[string]string) bool { return v[FPurpose] == string(PurposeResponse) || v[FRelated] != "" }},
 		{Key: FBody, Label: "Body", Kind: KindLongText, MaxLen: MaxBody,
 			Help: "The text of the statement. A body or at least one attachment is required."},
-		{Key: FAttachments, Label: "Attachment URLs", Kind: KindURLs,
-			Help: "Links to the documents (PDF, HTML or text preferred), comma- or newline-separated."},
+		{Key: FAttachments, Label: "Attachments", Kind: KindURLs,
+			Help: "The documents, each as Title <https://…> or the URL alone, comma- or newline-separated (LS on X (Word document) <https://…/x.doc>)."},
 		{Key: FResponse, Label: "Response contacts", Kind: KindEmails,
-			Help: "Where a response should go: email addresses, comma- or newline-separated."},
+			Help: "Where a response should go: Name <address>, comma-, semicolon- or newline-separated."},
 		{Key: FTechnical, Label: "Technical contacts", Kind: KindEmails,
-			Help: "Who can clarify the content: email addresses."},
+			Help: "Who can clarify the content: Name <address>, comma-separated."},
+		{Key: FActions, Label: "Action holder contacts", Kind: KindEmails,
+			Help: "Who is responsible for acting on it: Name <address>, comma-separated."},
 		{Key: FToContacts, Label: "To contacts", Kind: KindEmails,
-			Help: "The addressees' contacts: email addresses."},
+			Help: "The addressees' contacts: Name <address>, or a role such as The IETF Chair, comma-separated."},
 		{Key: FCC, Label: "Cc", Kind: KindEmails,
-			Help: "Further addresses to copy."},
+			Help: "Further addresses to copy, one a line or comma-separated."},
 		{Key: FIdentifiers, Label: "Other identifiers", Kind: KindText, MaxLen: MaxIdentifiers,
 			Help: "The other body's reference numbers for this statement, if any."},
+		{Key: FSubmitted, Label: "Submitted on", Kind: KindDate, Applies: func(v map[string]string) bool { return v[FSubmitted] != "" },
+			Help: "Back-dates the record: the day the statement was really submitted, as YYYY-MM-DD (liaison managers, coordinators and admins)."},
 		{Key: FApproved, Label: "Prior approval obtained", Kind: KindYesNo, Applies: isOutgoing,
 			Help: "Outgoing only: yes if the statement was approved before submission (it is then posted at once)."},
 	}
@@ -161,7 +168,9 @@ var FieldAliases = map[string]string{
 	"response-contact": FResponse, "response-contacts": FResponse, "send-reply-to": FResponse, "from-liaison-contact": FResponse,
 	"technical-contact": FTechnical, "technical-contacts": FTechnical,
 	"to-contact": FToContacts, "to-contacts": FToContacts, "send-to": FToContacts, "to-liaison-contact": FToContacts,
-	"cc": FCC, "cc-contacts": FCC,
+	"cc": FCC, "cc-contacts": FCC, "cc-contact": FCC,
+	"action-holder-contact": FActions, "action-holder-contacts": FActions, "action-holders": FActions, "action-holder": FActions,
+	"submitted": FSubmitted, "submitted-on": FSubmitted, "submission-date": FSubmitted,
 	"identifiers": FIdentifiers, "other-identifiers": FIdentifiers, "identifier": FIdentifiers,
 	"approved": FApproved, "prior-approval": FApproved,
 }
@@ -196,10 +205,9 @@ type FormEnv struct {
 	Dir   *Directory // organizations are resolved through its matcher
 	// Statement looks up a statement for the "related" field.
 	Statement func(id int64) (*Statement, error)
-	// IETFGroup, if set, says whether an acronym is one of the IETF's
-	// active groups (known) and whether the list is available at all
-	// (listed: the directory sync fills it from the Datatracker).
-	IETFGroup func(acronym string) (known, listed bool)
+	// IETF holds the IETF's groups as the directory sync read them (nil:
+	// any acronym of the right shape is taken).
+	IETF *IETFGroups
 }
 
 // SyncKeyIETFGroups is where the directory sync keeps the IETF's groups.
@@ -256,33 +264,52 @@ func ValidateField(key string, v map[string]string, env FormEnv) (norm string, m
 		}
 		return "", "answer outgoing or incoming.", nil
 	case FOrg:
+		names := SplitGroups(val)
 		if env.Dir == nil {
-			return val, "", nil
+			return JoinGroups(names), "", nil
 		}
-		m := env.Dir.Matcher().Match(val)
-		switch {
-		case m.Org != nil:
-			return m.Org.Acronym, "", nil
-		case len(m.Candidates) > 0:
-			var names []string
-			for _, c := range m.Candidates {
-				names = append(names, c.Org.Acronym)
-				choices = append(choices, Choice{Value: c.Org.Acronym, Label: c.Org.Label()})
+		var out []string
+		for _, n := range names {
+			r := env.Dir.ResolveOrg(n)
+			switch {
+			case r.Org != nil:
+				out = append(out, r.Group)
+				continue
+			case len(r.Candidates) > 0:
+				var cands []string
+				for _, c := range r.Candidates {
+					cands = append(cands, c.Org.Acronym)
+					if len(names) == 1 {
+						choices = append(choices, Choice{Value: c.Org.Acronym, Label: c.Org.Label()})
+					}
+				}
+				return "", fmt.Sprintf("“%s” could be %s. Which one?", shorten(n, 40), strings.Join(cands, ", ")), choices
 			}
-			return "", fmt.Sprintf("“%s” could be %s. Which one?", shorten(val, 40), strings.Join(names, ", ")), choices
+			return "", fmt.Sprintf("no organization in the directory matches “%s”. Check the spelling (“orgs” lists them), or ask the IAB liaison coordinators to add it.", shorten(n, 40)), nil
 		}
-		return "", fmt.Sprintf("no organization in the directory matches “%s”. Check the spelling (“orgs” lists them), or ask the IAB liaison coordinators to add it.", shorten(val, 40)), nil
+		return JoinGroups(out), "", nil
 	case FGroup:
-		g, ok := NormalizeGroup(val)
-		if !ok {
-			return "", "give the IETF side as IETF, IAB, IESG, an area or a working group acronym (letters, digits and hyphens, like opsawg).", nil
-		}
-		if _, special := specialGroups[strings.ToLower(g)]; !special && env.IETFGroup != nil {
-			if known, listed := env.IETFGroup(g); listed && !known {
-				return "", fmt.Sprintf("“%s” is not an active IETF group in the Datatracker: check the acronym (a working group like opsawg, an area like ops, or IETF, IAB, IESG).", g), nil
+		var out []string
+		var bad []string
+		for _, n := range SplitGroups(val) {
+			g, ok := env.IETF.Resolve(n)
+			if !ok {
+				bad = append(bad, "“"+shorten(n, 40)+"”")
+				continue
 			}
+			if g.Concluded() && v[FDirection] == string(Outgoing) && v[FSubmitted] == "" {
+				return "", fmt.Sprintf("%s has concluded: a new outgoing statement cannot come from it (an incoming or back-dated record may name it).", g.Display()), nil
+			}
+			out = append(out, g.Display())
 		}
-		return g, "", nil
+		if len(bad) > 0 {
+			what := "is not an IETF group the Datatracker lists"
+			if !env.IETF.Listed() {
+				what = "is not an IETF group"
+			}
+			return "", fmt.Sprintf("%s %s: give IETF, IAB, IESG, an area (ops) or a working group by acronym or name (opsawg, Multiprotocol Label Switching, CCAMP WG).", strings.Join(bad, ", "), what), nil
+		}
+		return JoinGroups(SplitGroups(JoinGroups(out))), "", nil
 	case FTitle:
 		if strings.ContainsAny(val, "\n\r") {
 			return "", "the title must be one line.", nil
@@ -299,11 +326,17 @@ func ValidateField(key string, v map[string]string, env FormEnv) (norm string, m
 		if err != nil {
 			return "", fmt.Sprintf("“%s” is not a date: write it as YYYY-MM-DD, for example %s.", shorten(val, 30), env.Today.AddDays(30)), nil
 		}
-		if !env.Today.IsZero() && d.Before(env.Today) {
-			return "", fmt.Sprintf("%s is in the past: a deadline must be today or later.", d), nil
+		if !env.Today.IsZero() && d.Before(env.Today) && !Recording(v) {
+			return "", fmt.Sprintf("%s is in the past: a new outgoing statement needs a deadline today or later (an incoming or back-dated record may have a past one).", d), nil
 		}
-		if !env.Today.IsZero() && d.DaysUntil(env.Today) > 5*365 {
-			return "", fmt.Sprintf("%s is more than five years away: check the year.", d), nil
+		return d.String(), "", nil
+	case FSubmitted:
+		d, err := ParseDate(val)
+		if err != nil {
+			return "", fmt.Sprintf("“%s” is not a date: write it as YYYY-MM-DD, for example %s.", shorten(val, 30), env.Today.AddDays(-7)), nil
+		}
+		if !env.Today.IsZero() && env.Today.Before(d) {
+			return "", fmt.Sprintf("%s is in the future: a statement cannot have been submitted after today.", d), nil
 		}
 		return d.String(), "", nil
 	case FRelated:
@@ -323,27 +356,23 @@ func ValidateField(key string, v map[string]string, env FormEnv) (norm string, m
 	case FBody:
 		return strings.TrimRight(raw, " \t\n"), "", nil
 	case FAttachments:
-		urls := SplitList(val)
-		if len(urls) > MaxAttachments {
+		as, err := ParseAttachments(val)
+		if err != nil {
+			return "", err.Error() + ".", nil
+		}
+		if len(as) > MaxAttachments {
 			return "", fmt.Sprintf("at most %d attachments.", MaxAttachments), nil
 		}
-		for _, u := range urls {
-			if !validURL(u) {
-				return "", fmt.Sprintf("“%s” is not an http(s) URL.", shorten(u, 60)), nil
-			}
+		return Attachments(as).String(), "", nil
+	case FResponse, FTechnical, FToContacts, FCC, FActions:
+		l, err := ParseAddressList(val)
+		if err != nil {
+			return "", err.Error() + " (write Name <address>, comma-, semicolon- or newline-separated).", nil
 		}
-		return strings.Join(urls, "\n"), "", nil
-	case FResponse, FTechnical, FToContacts, FCC:
-		addrs := SplitList(val)
-		if len(addrs) > MaxAddresses {
+		if len(l) > MaxAddresses {
 			return "", fmt.Sprintf("at most %d addresses.", MaxAddresses), nil
 		}
-		for _, a := range addrs {
-			if !ValidEmail(a) {
-				return "", fmt.Sprintf("“%s” is not a valid email address (write plain addresses, comma- or newline-separated).", shorten(a, 60)), nil
-			}
-		}
-		return strings.Join(addrs, ", "), "", nil
+		return l.String(), "", nil
 	case FIdentifiers:
 		if strings.ContainsAny(val, "\r") {
 			val = strings.ReplaceAll(val, "\r", "")
@@ -359,6 +388,42 @@ func ValidateField(key string, v map[string]string, env FormEnv) (norm string, m
 		return "", "answer yes or no.", nil
 	}
 	return val, "", nil
+}
+
+// Recording reports whether the values record a statement rather than
+// send one: an incoming statement, or a back-dated record. Such a
+// statement may have a past deadline and name a concluded group.
+func Recording(v map[string]string) bool {
+	return v[FDirection] == string(Incoming) || strings.TrimSpace(v[FSubmitted]) != ""
+}
+
+// FormWarnings are the one-line warnings about valid values: a past
+// deadline on a record (the statement is overdue at once), a deadline more
+// than five years ahead.
+func FormWarnings(v map[string]string, env FormEnv) []string {
+	var out []string
+	d, err := ParseDate(v[FDeadline])
+	if err != nil || d.IsZero() || env.Today.IsZero() {
+		return nil
+	}
+	if d.Before(env.Today) {
+		out = append(out, fmt.Sprintf("The deadline %s is already past: the statement is overdue from the start.", d))
+	}
+	if d.DaysUntil(env.Today) > 5*365 {
+		out = append(out, fmt.Sprintf("The deadline %s is more than five years away: check the year.", d))
+	}
+	return out
+}
+
+// mustAttachments and validList read values ValidateForm has checked.
+func mustAttachments(s string) Attachments {
+	as, _ := ParseAttachments(s)
+	return as
+}
+
+func validList(s string) AddressList {
+	l, _ := ParseAddressList(s)
+	return l
 }
 
 // requiredMessage says what an empty field needs, or "" when it may stay
@@ -465,11 +530,12 @@ func BuildStatement(in map[string]string, env FormEnv) (*Statement, map[string]s
 		Title:             v[FTitle],
 		Purpose:           Purpose(v[FPurpose]),
 		Body:              v[FBody],
-		Attachments:       SplitList(v[FAttachments]),
-		ResponseContacts:  SplitList(v[FResponse]),
-		TechnicalContacts: SplitList(v[FTechnical]),
-		ToContacts:        SplitList(v[FToContacts]),
-		CC:                SplitList(v[FCC]),
+		Attachments:       mustAttachments(v[FAttachments]),
+		ResponseContacts:  validList(v[FResponse]),
+		TechnicalContacts: validList(v[FTechnical]),
+		ToContacts:        validList(v[FToContacts]),
+		CC:                validList(v[FCC]),
+		ActionHolders:     validList(v[FActions]),
 		Identifiers:       v[FIdentifiers],
 		PriorApproval:     v[FApproved] == "yes",
 	}
@@ -482,14 +548,17 @@ func BuildStatement(in map[string]string, env FormEnv) (*Statement, map[string]s
 	if v[FRelated] != "" {
 		s.Related, _ = ParseRef(v[FRelated])
 	}
-	var org *Organization
-	if env.Dir != nil {
-		org = env.Dir.OrgByAcronym(v[FOrg])
+	if v[FSubmitted] != "" {
+		d, _ := ParseDate(v[FSubmitted])
+		s.Submitted = d.Time(time.UTC)
 	}
 	orgName := v[FOrg]
-	if org != nil {
-		s.OrgID = org.ID
-		orgName = org.Acronym
+	if env.Dir != nil {
+		if names := SplitGroups(orgName); len(names) > 0 {
+			if r := env.Dir.ResolveOrg(names[0]); r.Org != nil {
+				s.OrgID = r.Org.ID
+			}
+		}
 	}
 	if s.Direction == Outgoing {
 		s.From, s.To = v[FGroup], orgName
@@ -519,7 +588,7 @@ func ReplyValues(orig *Statement) map[string]string {
 		v[FOrg], v[FGroup] = orig.To, orig.From
 	}
 	if len(orig.ResponseContacts) > 0 {
-		v[FToContacts] = strings.Join(orig.ResponseContacts, ", ")
+		v[FToContacts] = orig.ResponseContacts.String()
 	}
 	return v
 }

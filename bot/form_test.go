@@ -77,8 +77,10 @@ func TestValidateForm_Rules(t *testing.T) {
 		{"javascript URL refused", map[string]string{FAttachments: "javascript:alert(1)"}, FAttachments, "not an http(s) URL"},
 		{"emails comma separated", map[string]string{FResponse: "a@example.org, b@example.org"}, "", ""},
 		{"emails newline separated", map[string]string{FCC: "a@example.org\nb@example.org"}, "", ""},
-		{"one bad email", map[string]string{FTechnical: "a@example.org, nope"}, FTechnical, "“nope” is not a valid email"},
-		{"display name refused", map[string]string{FToContacts: "Jane <jane@example.org>"}, FToContacts, "not a valid email"},
+		{"one bad email", map[string]string{FTechnical: "a@example.org, nope@"}, FTechnical, "“nope@” is not a valid email"},
+		{"name-only entry kept", map[string]string{FTechnical: "a@example.org, The IETF Chair"}, "", ""},
+		{"display name accepted", map[string]string{FToContacts: "Jane <jane@example.org>"}, "", ""},
+		{"broken address in brackets", map[string]string{FToContacts: "Jane <jane@>"}, FToContacts, "not a valid email"},
 		{"title required", map[string]string{FTitle: "  "}, FTitle, "required"},
 		{"title 255 ok", map[string]string{FTitle: strings.Repeat("t", 255)}, "", ""},
 		{"title 256 too long", map[string]string{FTitle: strings.Repeat("t", 256)}, FTitle, "at most 255"},
@@ -86,7 +88,7 @@ func TestValidateForm_Rules(t *testing.T) {
 		{"org must resolve", map[string]string{FOrg: "Acme Standards Body"}, FOrg, "no organization"},
 		{"org ambiguous", map[string]string{FOrg: "itu"}, FOrg, "could be"},
 		{"org typo resolves", map[string]string{FOrg: "cablelab"}, "", ""},
-		{"group shape", map[string]string{FGroup: "Ops Area WG!"}, FGroup, "working group acronym"},
+		{"group shape", map[string]string{FGroup: "Ops Area WG!"}, FGroup, "working group by acronym"},
 		{"group IESG", map[string]string{FGroup: "iesg"}, "", ""},
 		{"purpose unknown", map[string]string{FPurpose: "for fun"}, FPurpose, "For Action, For Comment"},
 		{"direction unknown", map[string]string{FDirection: "sideways"}, FDirection, "outgoing or incoming"},
@@ -210,7 +212,7 @@ func TestInferDirection(t *testing.T) {
 
 func TestReplyValues_SwapsLikeTheDatatracker(t *testing.T) {
 	orig := &Statement{ID: 12, Direction: Incoming, From: "3GPP", To: "opsawg", Title: "LS on YANG",
-		ResponseContacts: []string{"a@example.org", "b@example.org"}}
+		ResponseContacts: MustParseAddressList("a@example.org, b@example.org")}
 	v := ReplyValues(orig)
 	if v[FDirection] != "outgoing" || v[FOrg] != "3GPP" || v[FGroup] != "opsawg" || v[FPurpose] != "response" ||
 		v[FRelated] != "LS-12" || v[FToContacts] != "a@example.org, b@example.org" || v[FTitle] != "Re: LS on YANG" {

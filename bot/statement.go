@@ -125,24 +125,29 @@ func (d Date) Before(e Date) bool { return d.String() < e.String() }
 
 // Statement is a liaison statement.
 type Statement struct {
-	ID                int64 // shown as LS-<ID>
-	DatatrackerID     int64 // the Datatracker's id, for statements synced from it
-	Direction         Direction
-	From              string // the sending body: an IETF group, or the organization
-	To                string // the addressed body
-	OrgID             int64  // the other organization (0 if not in the directory)
+	ID            int64 // shown as LS-<ID>
+	DatatrackerID int64 // the Datatracker's id, for statements synced from it
+	Direction     Direction
+	// From and To are the sending and the addressed groups, an ordered
+	// list written with ", " between names ("IAB, IESG"); the first is
+	// the primary one (routing and approval). FromGroups and ToGroups
+	// split them; SetGroups writes them.
+	From              string
+	To                string
+	OrgID             int64 // the other organization (0 if not in the directory)
 	Title             string
 	Purpose           Purpose
 	Deadline          Date
 	Related           int64 // the statement this one answers (LS id), 0 if none
 	Body              string
-	Attachments       []string // URLs or document names
-	ResponseContacts  []string
-	TechnicalContacts []string
-	ToContacts        []string
-	CC                []string
-	Identifiers       string // the other body's reference numbers
-	PriorApproval     bool   // outgoing: approval obtained before submission
+	Attachments       Attachments
+	ResponseContacts  AddressList // where a response should go
+	TechnicalContacts AddressList // who can clarify the content
+	ToContacts        AddressList // the addressees' contacts
+	CC                AddressList
+	ActionHolders     AddressList // who is responsible for acting on it
+	Identifiers       string      // the other body's reference numbers
+	PriorApproval     bool        // outgoing: approval obtained before submission
 
 	State          State
 	ActionRequired bool // tag: a deadline is set and no response yet
@@ -151,10 +156,15 @@ type Statement struct {
 	SubmitterKey   string // actor key of who submitted it ("slack:U1")
 	SubmitterName  string
 	SubmitterEmail string
-	Submitted      time.Time
-	Updated        time.Time
-	SnoozedUntil   Date // automatic reminders paused until this day
-	Version        int64
+	// Submitted is when the statement was submitted: for a back-dated
+	// record (submitted=YYYY-MM-DD) or one synced from the Datatracker,
+	// the real submission, before Recorded.
+	Submitted time.Time
+	// Recorded is when the bot recorded it.
+	Recorded     time.Time
+	Updated      time.Time
+	SnoozedUntil Date // automatic reminders paused until this day
+	Version      int64
 }
 
 // Ref is "LS-<n>".
@@ -264,7 +274,62 @@ func CleanStatement(s *Statement) {
 	for _, p := range []*string{&s.Title, &s.From, &s.To, &s.SubmitterName, &s.Identifiers} {
 		*p = StripInvisible(*p)
 	}
-	for _, xs := range [][]string{s.Attachments, s.ResponseContacts, s.TechnicalContacts, s.ToContacts, s.CC} {
-		stripAll(xs)
+	for _, l := range []AddressList{s.ResponseContacts, s.TechnicalContacts, s.ToContacts, s.CC, s.ActionHolders} {
+		for i := range l {
+			l[i].Name, l[i].Addr = StripInvisible(l[i].Name), StripInvisible(l[i].Addr)
+		}
 	}
+	for i := range s.Attachments {
+		s.Attachments[i].Title = StripInvisible(s.Attachments[i].Title)
+		s.Attachments[i].URL = StripInvisible(s.Attachments[i].URL)
+	}
+}
+
+// BackDated reports whether the statement was recorded on a later day
+// than it was submitted.
+func (s *Statement) BackDated() bool {
+	return !s.Recorded.IsZero() && !s.Submitted.IsZero() && DateOf(s.Submitted.UTC()).Before(DateOf(s.Recorded.UTC()))
+}
+
+// FromGroups are the sending groups, in order (the first is primary).
+func (s *Statement) FromGroups() []string { return SplitGroups(s.From) }
+
+// ToGroups are the addressed groups, in order (the first is primary).
+func (s *Statement) ToGroups() []string { return SplitGroups(s.To) }
+
+// SplitGroups reads a group list written with commas (or semicolons or
+// line breaks) between names, each name once (ignoring case), in order.
+func SplitGroups(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, g := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }) {
+		g = strings.Join(strings.Fields(g), " ")
+		if k := strings.ToLower(g); g != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// JoinGroups writes a group list as From and To hold it.
+func JoinGroups(gs []string) string { return strings.Join(gs, ", ") }
+
+// Attachment is a document of a statement: its title and where it is.
+// Either may be missing (old records hold a document name only).
+type Attachment struct {
+	Title string `json:",omitempty"`
+	URL   string `json:",omitempty"`
+}
+
+// String writes the attachment as the attachments field reads it back:
+// `Title <URL>`, the URL alone, or the title alone.
+func (a Attachment) String() string {
+	switch {
+	case a.URL == "":
+		return a.Title
+	case a.Title == "":
+		return a.URL
+	}
+	return Address{Name: a.Title, Addr: a.URL}.String()
 }

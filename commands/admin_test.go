@@ -348,7 +348,7 @@ func TestSubmit_IETFGroupCheckedAgainstTheDatatrackersGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := h.do(as(""), fmt.Sprintf(sub, "nosuchwg"))
-	mustContain(t, out, "“nosuchwg” is not an active IETF group in the Datatracker")
+	mustContain(t, out, "“nosuchwg” is not an IETF group the Datatracker lists")
 	h.do(as(""), "cancel")
 	mustContain(t, h.do(as(""), fmt.Sprintf(sub, "opsawg")), "Submitted LS-2")
 	mustContain(t, h.do(as(""), fmt.Sprintf(sub, "IAB")), "Submitted LS-3")

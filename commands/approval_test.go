@@ -105,7 +105,7 @@ func TestSubmit_PriorApprovalRefusedInTheConversation(t *testing.T) {
 	alice := as("alice@example.org")
 	h.do(alice, `submit to=BBF from=opsawg purpose=info title="Liaison on TR-181 device data model" approved=yes`)
 	var out string
-	for _, answer := range []string{"skip", "For your information.", "skip", "skip", "skip", "skip", "skip", "skip", "submit"} {
+	for _, answer := range []string{"skip", "For your information.", "skip", "skip", "skip", "skip", "skip", "skip", "skip", "submit"} {
 		out = h.do(alice, answer)
 	}
 	mustContain(t, out, "Prior approval obtained: Only the liaison manager for BBF (David Sinicrope)", "Prior approval obtained?")

@@ -32,12 +32,17 @@ func runContact(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := d.Matcher().Match(q)
+	r := d.ResolveOrg(q)
 	switch {
-	case m.Org != nil:
-		return reply(ContactMessage(d, m.Org, c.now(), echo(q), !m.Exact)), nil
-	case len(m.Candidates) > 0:
-		return reply(didYouMean(q, m.Candidates, "contact")), nil
+	case r.Org != nil && r.SubBody:
+		m := ContactMessage(d, r.Org, c.now(), echo(q), false)
+		note := bot.Context{Text: bot.Words(fmt.Sprintf("%s is not in the directory: it is handled through %s's liaison, below.", echo(r.Group), r.Org.Acronym))}
+		m.Blocks = append([]bot.Block{m.Blocks[0], note}, m.Blocks[1:]...)
+		return reply(m), nil
+	case r.Org != nil:
+		return reply(ContactMessage(d, r.Org, c.now(), echo(q), r.Guess)), nil
+	case len(r.Candidates) > 0:
+		return reply(didYouMean(q, r.Candidates, "contact")), nil
 	}
 	return reply(noSuchOrg(d, q, c.now())), nil
 }

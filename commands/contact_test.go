@@ -62,7 +62,7 @@ func TestContact_AmbiguousAndUnknown(t *testing.T) {
 		// "ieee 802." normalises to "ieee802": exact.
 		t.Errorf("exact query treated as ambiguous:\n%s", out)
 	}
-	out = h.do(as(""), "contact itu-t sg1")
+	out = h.do(as(""), "contact sg1")
 	mustContain(t, out, "Several organizations match", "contact ITU-T SG11", "contact ITU-T SG15")
 	out = h.do(as(""), "contact Acme Standards Body")
 	mustContain(t, out, "No organization in the directory matches “Acme Standards Body”",
@@ -137,4 +137,23 @@ func BenchmarkContact(b *testing.B) {
 			_ = commands.ContactMessage(d, m.Org, fixedNow, "3gpp", false)
 		}
 	})
+}
+
+// A sub-body the directory does not list is its parent's: the answer says
+// so and gives the parent's contacts. Datatracker spellings resolve.
+func TestContact_SubBodiesAsTheDatatrackerWritesThem(t *testing.T) {
+	h := newHarness(t)
+	out := h.do(as(""), "contact ITU-T-SG-5")
+	mustContain(t, out, "ITU-T SG5 is not in the directory: it is handled through ITU-T's liaison", "ITU Telecommunication Standardization Sector (ITU-T)")
+	for q, want := range map[string]string{
+		"3GPP-TSG-SA-WG3": "(3GPP SA3)", "3GPP-TSGCT-CT4": "(3GPP CT4)", "3GPP-TSG-SA": "(3GPP SA)", "3GPP TSG SA": "(3GPP SA)",
+		"ITU-T-SG-15": "(ITU-T SG15)", "IEEE-802-1": "(IEEE 802.1)", "BROADBAND-FORUM": "(BBF)",
+		"ITU-T SG15 Question 6": "(ITU-T SG15)", "ITU-T Study Group 15 (Q14/15)": "(ITU-T SG15)", "ITU-T-FG-IMT-2020": "(ITU-T)",
+	} {
+		out := h.do(as(""), "contact "+q)
+		mustContain(t, out, want)
+		if strings.Contains(out, "Several organizations") || strings.Contains(out, "Closest match") {
+			t.Errorf("contact %s: not resolved by rule:\n%s", q, out)
+		}
+	}
 }

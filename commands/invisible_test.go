@@ -37,7 +37,7 @@ func TestInvisibleCharacters_RemovedFromStatements(t *testing.T) {
 	}
 	for id, want := range map[int64]string{1: "Minutes of the TR-069 callgnp.exe", 2: "TR-181 Issue 2 Amendment 18"} {
 		s := h.statement(id)
-		if s.Title != want || s.To != "BBF" && s.From != "BBF" || hasInvisible(s.SubmitterName) || hasInvisible(strings.Join(s.ResponseContacts, "")) {
+		if s.Title != want || s.To != "BBF" && s.From != "BBF" || hasInvisible(s.SubmitterName) || hasInvisible(s.ResponseContacts.String()) {
 			t.Errorf("LS-%d stored as %q from %q to %q by %q, contacts %q", id, s.Title, s.From, s.To, s.SubmitterName, s.ResponseContacts)
 		}
 		events, _ := h.db.Events(ctx, id)

@@ -7,7 +7,6 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -82,32 +81,28 @@ type Router struct {
 
 	groupsMu  sync.Mutex
 	groupsRaw string          // the stored list, as last read
-	groups    map[string]bool // parsed
+	groups    *bot.IETFGroups // parsed
 }
 
-// ietfGroups returns the check of the IETF side against the groups the
-// directory sync read from the Datatracker (nil before the first sync).
-func (r *Router) ietfGroups(ctx context.Context) func(string) (bool, bool) {
+// ietfGroups returns the IETF's groups as the directory sync last read
+// them (an empty list before the first sync: any acronym of the right
+// shape is then taken).
+func (r *Router) ietfGroups(ctx context.Context) *bot.IETFGroups {
 	raw, err := r.Store.SyncState(ctx, bot.SyncKeyIETFGroups)
 	if err != nil || raw == "" {
-		return nil
+		return &bot.IETFGroups{}
 	}
 	r.groupsMu.Lock()
 	defer r.groupsMu.Unlock()
 	if raw != r.groupsRaw {
-		var list []string
-		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+		gs, err := bot.ParseIETFGroups(raw)
+		if err != nil {
 			r.Logger.Warn("unreadable IETF group list; not checking groups", "err", err)
-			return nil
+			return &bot.IETFGroups{}
 		}
-		r.groups = make(map[string]bool, len(list))
-		for _, g := range list {
-			r.groups[strings.ToLower(g)] = true
-		}
-		r.groupsRaw = raw
+		r.groups, r.groupsRaw = gs, raw
 	}
-	groups := r.groups
-	return func(g string) (bool, bool) { return groups[strings.ToLower(g)], len(groups) > 0 }
+	return r.groups
 }
 
 // New returns a router with every command registered.

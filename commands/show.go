@@ -34,6 +34,6 @@ func runShow(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := StatementMessage(s, events, d.StatementOrg(s), d, c.today())
+	m := StatementMessage(s, events, d.StatementOrg(s), d, c.r.ietfGroups(ctx), c.today())
 	return reply(bot.WithWebLink(m, s.Ref(), bot.StatementURL(c.r.PublicURL, s.ID))), nil
 }

@@ -13,7 +13,7 @@ const datatrackerLiaisonURL = "https://datatracker.ietf.org/liaison/%d/"
 
 // StatementMessage is "show": every field, the state and tags, the
 // responsible people, the deadline, and the history.
-func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organization, d *bot.Directory, today bot.Date) bot.Message {
+func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organization, d *bot.Directory, groups *bot.IETFGroups, today bot.Date) bot.Message {
 	blocks := []bot.Block{bot.Header{Text: s.Ref() + ": " + s.Title}}
 	var f []bot.Field
 	add := func(label string, v bot.Text) {
@@ -32,13 +32,25 @@ func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organizatio
 	if len(resp) > 0 {
 		add("Responsible", peopleList(resp))
 	}
-	sub := s.Submitted.Format("2006-01-02")
-	if s.SubmitterName != "" {
-		sub += " by " + s.SubmitterName
+	if ap := approvalFor(s, groups); ap != nil {
+		t := peopleList(ap.Approvers)
+		if len(ap.Approvers) == 0 {
+			t = bot.Words("the liaison managers or the IAB liaison coordinators")
+		}
+		if len(ap.Copied) > 0 {
+			t = append(t, bot.Plain("; copied: "))
+			t = append(t, peopleList(ap.Copied)...)
+		}
+		t = append(t, bot.Plain(" ("+ap.Source+")"))
+		add("Approvers", t)
 	}
-	add("Submitted", bot.Words(sub))
+	if ng := concludedGroups(s, groups); len(ng) > 0 {
+		add("Concluded groups", bot.Words(strings.Join(ng, ", ")+" (concluded)"))
+	}
+	add("Submitted", bot.Words(SubmittedText(s)))
 	add("Response contacts", mails(s.ResponseContacts))
 	add("Technical contacts", mails(s.TechnicalContacts))
+	add("Action holder contacts", mails(s.ActionHolders))
 	add("To contacts", mails(s.ToContacts))
 	add("Cc", mails(s.CC))
 	add("Other identifiers", bot.Words(s.Identifiers))
@@ -48,10 +60,13 @@ func StatementMessage(s *bot.Statement, events []bot.Event, org *bot.Organizatio
 			if i > 0 {
 				t = append(t, bot.Plain(", "))
 			}
-			if strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://") {
-				t = append(t, bot.Link(a, a))
-			} else {
-				t = append(t, bot.Plain(a))
+			switch {
+			case a.URL == "":
+				t = append(t, bot.Plain(a.Title))
+			case a.Title == "":
+				t = append(t, bot.Link(a.URL, a.URL))
+			default:
+				t = append(t, bot.Link(a.Title, a.URL))
 			}
 		}
 		add("Attachments", t)
@@ -88,15 +103,63 @@ func peopleList(ps []bot.Person) bot.Text {
 	return t
 }
 
-func mails(addrs []string) bot.Text {
+// mails shows an address list: "Jane Doe <jane@example.org>", a bare
+// address, or a name marked "(no address)".
+func mails(l bot.AddressList) bot.Text {
 	var t bot.Text
-	for i, a := range addrs {
+	for i, a := range l {
 		if i > 0 {
 			t = append(t, bot.Plain(", "))
 		}
-		t = append(t, bot.Mail(a))
+		switch {
+		case !a.HasAddr():
+			t = append(t, bot.Plain(a.Name+" (no address)"))
+		case a.Name != "":
+			t = append(t, bot.Plain(a.Name+" <"), bot.Mail(a.Addr), bot.Plain(">"))
+		default:
+			t = append(t, bot.Mail(a.Addr))
+		}
 	}
 	return t
+}
+
+// SubmittedText is when the statement was submitted and by whom, with
+// when it was recorded for a back-dated record: "2026-10-02 by Jane Doe
+// (recorded 2026-11-26)".
+func SubmittedText(s *bot.Statement) string {
+	sub := s.Submitted.UTC().Format("2006-01-02")
+	if s.SubmitterName != "" {
+		sub += " by " + s.SubmitterName
+	}
+	if s.BackDated() {
+		sub += " (recorded " + s.Recorded.UTC().Format("2006-01-02") + ")"
+	}
+	return sub
+}
+
+// approvalFor is who approves an outgoing statement (RFC 4052 §4), nil
+// for an incoming one.
+func approvalFor(s *bot.Statement, groups *bot.IETFGroups) *bot.Approval {
+	if s.Direction != bot.Outgoing {
+		return nil
+	}
+	gs := s.FromGroups()
+	if len(gs) == 0 {
+		return nil
+	}
+	a := groups.Approval(gs[0])
+	return &a
+}
+
+// concludedGroups are the statement's IETF groups that have concluded.
+func concludedGroups(s *bot.Statement, groups *bot.IETFGroups) []string {
+	var out []string
+	for _, g := range s.IETFGroups() {
+		if x, ok := groups.Resolve(g); ok && x.Concluded() {
+			out = append(out, x.Display())
+		}
+	}
+	return out
 }
 
 // eventText is one history line: "2026-11-26 14:02 UTC — approved by Jane: note".
@@ -147,7 +210,7 @@ func (c *Call) formEnv(ctx context.Context, d *bot.Directory) bot.FormEnv {
 		Statement: func(id int64) (*bot.Statement, error) {
 			return c.r.Store.Statement(ctx, id)
 		},
-		IETFGroup: c.r.ietfGroups(ctx),
+		IETF: c.r.ietfGroups(ctx),
 	}
 }
 

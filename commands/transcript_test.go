@@ -34,7 +34,7 @@ func TestTranscript_AnswersAsTheyRead(t *testing.T) {
 		{admin, "contact 3GPP SA2"},
 		{admin, "contact ieee 802.1"},
 		{admin, "contact icann rzerc"},
-		{admin, "contact itu-t sg1"},
+		{admin, "contact sg1"}, {admin, "contact ITU-T-SG-5"},
 		{admin, "contact Acme Standards Body"},
 		{admin, "contact"},
 		{admin, `submit to=3GPP from=opsawg purpose=action deadline=2027-01-15 title="LS on YANG models for 5G transport" body="Please review the attached models." response-contact=benoit.claise@example.org`},
@@ -117,7 +117,7 @@ func TestTranscript_TheFormAndHelp(t *testing.T) {
 	jo := as("jo.example@example.org")
 	var script []step
 	for _, line := range []string{
-		"submit", "sideways", "outgoing", "itu-t sg1", "2", "back", "keep", "opsawg",
+		"submit", "sideways", "outgoing", "sg1", "2", "back", "keep", "opsawg",
 		"Réponse: YANG models for optical transport\u00a0networks", "action", "2026-11-25", "2027-01-15",
 		"Please review the attached models.\nThanks.", "ftp://example.org/x.zip", "https://www.ietf.org/x.pdf",
 		"Benoît Claise <benoit@example.org>", "benoit@example.org", "skip", "skip", "skip", "skip", "no",

@@ -108,7 +108,7 @@ func atState(moves ...bot.Move) func(t *testing.T, db *DB, org *bot.Organization
 		t.Helper()
 		s := mustCreate(t, db, &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: org.Acronym, OrgID: org.ID,
 			Title: "YANG models for 5G transport — review", Purpose: bot.PurposeAction, Deadline: bot.Date{Y: 2027, M: 1, D: 15},
-			Body: "Please review the attached models.", ResponseContacts: []string{"Benoît Claise <benoit@example.org>"}}, historyNow.Add(-48*time.Hour))
+			Body: "Please review the attached models.", ResponseContacts: bot.MustParseAddressList("Benoît Claise <benoit@example.org>")}, historyNow.Add(-48*time.Hour))
 		for i, m := range moves {
 			err := db.UpdateStatements(context.Background(), func(tx bot.StatementTx) error {
 				cur, err := tx.Statement(s.ID)

@@ -67,3 +67,45 @@ func TestMigration_EventFieldsComeOutOfTheNote(t *testing.T) {
 		}
 	}
 }
+
+// A statement written before issue 14 (bare-address contacts, attachments
+// as strings, no recorded time, no action holders) reads the same
+// afterwards: the contacts as address lists, the URLs and document names
+// as attachments, recorded equal to submitted.
+func TestMigration_StatementFieldsOfIssue14(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db := MustOpenDBAt(t, path)
+	d := MustSeed(t, db)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	s := mustCreate(t, db, newTestStatement(3, d.OrgByAcronym("3GPP")), now)
+	for _, q := range []string{
+		`ALTER TABLE statements DROP COLUMN action_holder_contacts`,
+		`ALTER TABLE statements DROP COLUMN recorded`,
+		`DELETE FROM migrations WHERE name = 'migrations/0011_statement_fields.sql'`,
+		`UPDATE statements SET attachments = '["https://www.3gpp.org/ftp/tsg_sa/S2-2401234.zip","liaison-2012-05-31-3gpp-mmusic-attachment-1"]',
+			response_contacts = '["a@example.org","Hui-Lan Lu"]', cc = '["The IETF Chair <chair@ietf.org>"]'`,
+	} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	db = MustOpenDBAt(t, path)
+	got, err := db.Statement(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAtt := bot.Attachments{{URL: "https://www.3gpp.org/ftp/tsg_sa/S2-2401234.zip"}, {Title: "liaison-2012-05-31-3gpp-mmusic-attachment-1"}}
+	if len(got.Attachments) != 2 || got.Attachments[0] != wantAtt[0] || got.Attachments[1] != wantAtt[1] {
+		t.Errorf("attachments = %+v, want %+v", got.Attachments, wantAtt)
+	}
+	if !got.ResponseContacts.Equal(bot.AddressList{{Addr: "a@example.org"}, {Name: "Hui-Lan Lu"}}) ||
+		!got.CC.Equal(bot.AddressList{{Name: "The IETF Chair", Addr: "chair@ietf.org"}}) || len(got.ActionHolders) != 0 {
+		t.Errorf("contacts = %+v, cc %+v, action holders %+v", got.ResponseContacts, got.CC, got.ActionHolders)
+	}
+	if !got.Recorded.Equal(got.Submitted) || !got.Submitted.Equal(now) {
+		t.Errorf("submitted %v, recorded %v; want both %v", got.Submitted, got.Recorded, now)
+	}
+}

@@ -15,9 +15,9 @@ import (
 )
 
 const statementColumns = `id, datatracker_id, direction, from_name, to_name, org_id, title, purpose, deadline,
-	related, body, attachments, response_contacts, technical_contacts, to_contacts, cc, identifiers, prior_approval,
-	state, action_required, action_taken, submitter_key, submitter_name, submitter_email, submitted, updated,
-	snoozed_until, version`
+	related, body, attachments, response_contacts, technical_contacts, to_contacts, cc, action_holder_contacts,
+	identifiers, prior_approval, state, action_required, action_taken, submitter_key, submitter_name, submitter_email,
+	submitted, recorded, updated, snoozed_until, version`
 
 type statementRow struct {
 	ID                int64         `db:"id"`
@@ -36,6 +36,7 @@ type statementRow struct {
 	TechnicalContacts string        `db:"technical_contacts"`
 	ToContacts        string        `db:"to_contacts"`
 	CC                string        `db:"cc"`
+	ActionHolders     string        `db:"action_holder_contacts"`
 	Identifiers       string        `db:"identifiers"`
 	PriorApproval     bool          `db:"prior_approval"`
 	State             string        `db:"state"`
@@ -45,6 +46,7 @@ type statementRow struct {
 	SubmitterName     string        `db:"submitter_name"`
 	SubmitterEmail    string        `db:"submitter_email"`
 	Submitted         int64         `db:"submitted"`
+	Recorded          int64         `db:"recorded"`
 	Updated           int64         `db:"updated"`
 	SnoozedUntil      string        `db:"snoozed_until"`
 	Version           int64         `db:"version"`
@@ -57,7 +59,8 @@ func (r *statementRow) statement() (*bot.Statement, error) {
 		Related: r.Related.Int64, Body: r.Body, Identifiers: r.Identifiers, PriorApproval: r.PriorApproval,
 		State: bot.State(r.State), ActionRequired: r.ActionRequired, ActionTaken: r.ActionTaken,
 		SubmitterKey: r.SubmitterKey, SubmitterName: r.SubmitterName, SubmitterEmail: r.SubmitterEmail,
-		Submitted: time.UnixMilli(r.Submitted).UTC(), Updated: time.UnixMilli(r.Updated).UTC(), Version: r.Version,
+		Submitted: time.UnixMilli(r.Submitted).UTC(), Recorded: time.UnixMilli(r.Recorded).UTC(),
+		Updated: time.UnixMilli(r.Updated).UTC(), Version: r.Version,
 	}
 	var err error
 	if r.Deadline != "" {
@@ -70,21 +73,69 @@ func (r *statementRow) statement() (*bot.Statement, error) {
 			return nil, fmt.Errorf("statement %d snoozed_until: %w", r.ID, err)
 		}
 	}
+	if r.Recorded == 0 {
+		s.Recorded = s.Submitted
+	}
 	for _, f := range []struct {
 		raw string
-		dst *[]string
-	}{{r.Attachments, &s.Attachments}, {r.ResponseContacts, &s.ResponseContacts},
-		{r.TechnicalContacts, &s.TechnicalContacts}, {r.ToContacts, &s.ToContacts}, {r.CC, &s.CC}} {
-		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
+		dst *bot.AddressList
+	}{{r.ResponseContacts, &s.ResponseContacts}, {r.TechnicalContacts, &s.TechnicalContacts},
+		{r.ToContacts, &s.ToContacts}, {r.CC, &s.CC}, {r.ActionHolders, &s.ActionHolders}} {
+		var entries []string
+		if err := json.Unmarshal([]byte(f.raw), &entries); err != nil {
 			return nil, fmt.Errorf("statement %d: %w", r.ID, err)
+		}
+		for _, e := range entries {
+			l, err := bot.ParseAddressList(e)
+			if err != nil || len(l) != 1 {
+				// Kept as written: never lose what was stored.
+				l = bot.AddressList{{Name: e}}
+			}
+			*f.dst = append(*f.dst, l...)
+		}
+	}
+	if err := json.Unmarshal([]byte(r.Attachments), &s.Attachments); err != nil {
+		// Rows written before migration 0011 hold strings.
+		var old []string
+		if err2 := json.Unmarshal([]byte(r.Attachments), &old); err2 != nil {
+			return nil, fmt.Errorf("statement %d attachments: %w", r.ID, err)
+		}
+		for _, a := range old {
+			if strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://") {
+				s.Attachments = append(s.Attachments, bot.Attachment{URL: a})
+			} else {
+				s.Attachments = append(s.Attachments, bot.Attachment{Title: a})
+			}
 		}
 	}
 	return s, nil
 }
 
-func jsonList(xs []string) string {
-	b, _ := json.Marshal(nonNil(xs))
+// jsonAddresses stores a contact list as a JSON list of its entries, each
+// as bot.Address writes it.
+func jsonAddresses(l bot.AddressList) string {
+	xs := make([]string, len(l))
+	for i, a := range l {
+		xs[i] = a.String()
+	}
+	b, _ := json.Marshal(xs)
 	return string(b)
+}
+
+func jsonAttachments(as bot.Attachments) string {
+	if as == nil {
+		as = bot.Attachments{}
+	}
+	b, _ := json.Marshal(as)
+	return string(b)
+}
+
+// recorded is when the statement was recorded: Submitted when not set.
+func recorded(s *bot.Statement) int64 {
+	if s.Recorded.IsZero() {
+		return s.Submitted.UnixMilli()
+	}
+	return s.Recorded.UnixMilli()
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
@@ -105,10 +156,10 @@ func statementArgs(s *bot.Statement) []any {
 	}
 	return []any{
 		nullID(s.DatatrackerID), string(s.Direction), s.From, s.To, nullID(s.OrgID), s.Title, string(s.Purpose),
-		s.Deadline.String(), sortDeadline(s.Deadline), nullID(s.Related), s.Body, jsonList(s.Attachments),
-		jsonList(s.ResponseContacts), jsonList(s.TechnicalContacts), jsonList(s.ToContacts), jsonList(s.CC),
-		s.Identifiers, s.PriorApproval, string(s.State), s.ActionRequired, s.ActionTaken, s.Open(),
-		s.SubmitterKey, s.SubmitterName, s.SubmitterEmail, s.Submitted.UnixMilli(), s.Updated.UnixMilli(), snoozed,
+		s.Deadline.String(), sortDeadline(s.Deadline), nullID(s.Related), s.Body, jsonAttachments(s.Attachments),
+		jsonAddresses(s.ResponseContacts), jsonAddresses(s.TechnicalContacts), jsonAddresses(s.ToContacts), jsonAddresses(s.CC),
+		jsonAddresses(s.ActionHolders), s.Identifiers, s.PriorApproval, string(s.State), s.ActionRequired, s.ActionTaken, s.Open(),
+		s.SubmitterKey, s.SubmitterName, s.SubmitterEmail, s.Submitted.UnixMilli(), recorded(s), s.Updated.UnixMilli(), snoozed,
 	}
 }
 
@@ -228,9 +279,9 @@ func (t *statementTx) Create(s *bot.Statement, key string, events ...bot.Event) 
 	args := append([]any{nullString(key)}, statementArgs(s)...)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements (submission_key, datatracker_id, direction, from_name,
 		to_name, org_id, title, purpose, deadline, sort_deadline, related, body, attachments, response_contacts,
-		technical_contacts, to_contacts, cc, identifiers, prior_approval, state, action_required, action_taken, open,
-		submitter_key, submitter_name, submitter_email, submitted, updated, snoozed_until)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		technical_contacts, to_contacts, cc, action_holder_contacts, identifiers, prior_approval, state, action_required,
+		action_taken, open, submitter_key, submitter_name, submitter_email, submitted, recorded, updated, snoozed_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -254,9 +305,10 @@ func (t *statementTx) Save(s *bot.Statement, events ...bot.Event) error {
 	args := append(statementArgs(s), s.ID, s.Version)
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE statements SET datatracker_id = ?, direction = ?, from_name = ?,
 		to_name = ?, org_id = ?, title = ?, purpose = ?, deadline = ?, sort_deadline = ?, related = ?, body = ?,
-		attachments = ?, response_contacts = ?, technical_contacts = ?, to_contacts = ?, cc = ?, identifiers = ?,
-		prior_approval = ?, state = ?, action_required = ?, action_taken = ?, open = ?, submitter_key = ?,
-		submitter_name = ?, submitter_email = ?, submitted = ?, updated = ?, snoozed_until = ?, version = version + 1
+		attachments = ?, response_contacts = ?, technical_contacts = ?, to_contacts = ?, cc = ?,
+		action_holder_contacts = ?, identifiers = ?, prior_approval = ?, state = ?, action_required = ?,
+		action_taken = ?, open = ?, submitter_key = ?, submitter_name = ?, submitter_email = ?, submitted = ?,
+		recorded = ?, updated = ?, snoozed_until = ?, version = version + 1
 		WHERE id = ? AND version = ?`, args...)
 	if err != nil {
 		return err
@@ -300,8 +352,16 @@ func (t *statementTx) AddEvents(events ...bot.Event) error {
 
 // index keeps the full-text index in step with the statement.
 func (t *statementTx) index(s *bot.Statement) error {
-	contacts := strings.Join(append(append(append(append(append([]string{s.SubmitterName, s.SubmitterEmail, s.From, s.To},
-		s.ResponseContacts...), s.TechnicalContacts...), s.ToContacts...), s.CC...), s.Attachments...), " ")
+	words := []string{s.SubmitterName, s.SubmitterEmail, s.From, s.To}
+	for _, l := range []bot.AddressList{s.ResponseContacts, s.TechnicalContacts, s.ToContacts, s.CC, s.ActionHolders} {
+		for _, a := range l {
+			words = append(words, a.Name, a.Addr)
+		}
+	}
+	for _, a := range s.Attachments {
+		words = append(words, a.Title, a.URL)
+	}
+	contacts := strings.Join(words, " ")
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM statements_fts WHERE docid = ?`, s.ID); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func newTestStatement(i int, org *bot.Organization) *bot.Statement {
 	s := &bot.Statement{
 		Direction: bot.Outgoing, From: "opsawg", To: org.Acronym, OrgID: org.ID,
 		Title: fmt.Sprintf("Statement number %d on YANG models", i), Purpose: bot.PurposeInfo,
-		Body: "Body text " + fmt.Sprint(i), ResponseContacts: []string{"a@example.org"},
+		Body: "Body text " + fmt.Sprint(i), ResponseContacts: bot.MustParseAddressList("a@example.org"),
 	}
 	if i%3 == 0 {
 		s.Purpose = bot.PurposeAction
@@ -59,14 +59,14 @@ func TestStatement_CreateReadEventsAndIndex(t *testing.T) {
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	s := newTestStatement(3, d.OrgByAcronym("3GPP"))
 	s.Identifiers = "S2-2401234"
-	s.Attachments = []string{"https://example.org/a.pdf"}
+	s.Attachments = bot.Attachments{{Title: "LS on YANG (PDF)", URL: "https://example.org/a.pdf"}}
 	n := mustCreate(t, db, s, now)
 	got, err := db.Statement(ctx, n.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Title != s.Title || got.Deadline != s.Deadline || got.State != bot.StatePending || !got.ActionRequired ||
-		got.Attachments[0] != "https://example.org/a.pdf" || !got.Submitted.Equal(now) || got.Version != 1 {
+		got.Attachments[0] != s.Attachments[0] || !got.Submitted.Equal(now) || got.Version != 1 {
 		t.Fatalf("read back %+v", got)
 	}
 	events, err := db.Events(ctx, n.ID)

@@ -105,8 +105,8 @@ func TestConsole_IncomingActionAnsweredByReply(t *testing.T) {
 	// reply opens the form pre-filled as the Datatracker does.
 	out = s.run("", "reply LS-1")
 	mustContain(t, out, "Reply to LS-1", "Deadline? (optional")
-	out = s.run("", "skip", "We have looked at it.", "skip", "skip", "skip", "skip", "skip", "skip")
-	mustContain(t, out, "Reply to LS-1: check and submit", "Direction:", "outgoing", "IETF group:", "ccamp",
+	out = s.run("", "skip", "We have looked at it.", "skip", "skip", "skip", "skip", "skip", "skip", "skip")
+	mustContain(t, out, "Reply to LS-1: check and submit", "Direction:", "outgoing", "IETF groups:", "ccamp",
 		"Organization:", "ITU-T", "Purpose:", "In Response", "In response to:", "LS-1", "To contacts:", "tsbsg15@itu.int", "Title:", "Re: LS on OTN YANG")
 	out = s.run("", "submit")
 	mustContain(t, out, "Submitted LS-2 “Re: LS on OTN YANG” (Outgoing: ccamp → ITU-T). State: pending.")

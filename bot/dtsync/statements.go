@@ -2,6 +2,7 @@ package dtsync
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,6 +104,7 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 	s.TechnicalContacts = addresses(st.TechnicalContacts)
 	s.ToContacts = addresses(st.ToContacts)
 	s.CC = addresses(st.CCContacts)
+	s.ActionHolders = addresses(st.ActionHolderContacts)
 	from := st.FromContact
 	if from.IsZero() {
 		from, _ = datatracker.ParseAddress(st.FromContactRaw)
@@ -110,8 +112,9 @@ func StatementFromRecord(rec datatracker.StatementRecord, l Lookup) (*bot.Statem
 	s.SubmitterName, s.SubmitterEmail = from.Name, from.Email
 
 	for _, a := range rec.Attachments {
-		if a.DocumentName != "" && !slices.Contains(s.Attachments, a.DocumentName) {
-			s.Attachments = append(s.Attachments, a.DocumentName)
+		att := bot.Attachment{Title: a.DocumentName, URL: DocumentURL(a.DocumentName)}
+		if a.DocumentName != "" && !slices.Contains(s.Attachments, att) {
+			s.Attachments = append(s.Attachments, att)
 		}
 	}
 	for _, r := range rec.Related {
@@ -270,12 +273,25 @@ func joinNonEmpty(a, b string) string {
 }
 
 // addresses parses a free-text contact field to bare addresses.
-func addresses(s string) []string {
-	var out []string
+// addresses reads a Datatracker contact field as the bot reads any
+// address list (names and name-only entries kept); a value it refuses is
+// read leniently (datatracker.ParseAddresses) rather than lost.
+func addresses(s string) bot.AddressList {
+	if l, err := bot.ParseAddressList(s); err == nil {
+		return l
+	}
+	var out bot.AddressList
 	for _, a := range datatracker.ParseAddresses(s) {
-		out = append(out, a.Email)
+		if a.Name != "" || a.Email != "" {
+			out = append(out, bot.Address{Name: a.Name, Addr: a.Email})
+		}
 	}
 	return out
+}
+
+// DocumentURL is the Datatracker's page of a document.
+func DocumentURL(name string) string {
+	return "https://datatracker.ietf.org/doc/" + url.PathEscape(name) + "/"
 }
 
 // MergeStatement applies the Datatracker's version up of a statement to the
@@ -342,12 +358,12 @@ func StatementChanges(o, n *bot.Statement) []string {
 	}
 	for _, a := range n.Attachments {
 		if !slices.Contains(o.Attachments, a) {
-			out = append(out, "attachment added: "+a)
+			out = append(out, "attachment added: "+a.String())
 		}
 	}
 	for _, a := range o.Attachments {
 		if !slices.Contains(n.Attachments, a) {
-			out = append(out, "attachment removed: "+a)
+			out = append(out, "attachment removed: "+a.String())
 		}
 	}
 	if o.Related != n.Related {
@@ -359,7 +375,7 @@ func StatementChanges(o, n *bot.Statement) []string {
 		}
 	}
 	if !slices.Equal(o.ResponseContacts, n.ResponseContacts) || !slices.Equal(o.TechnicalContacts, n.TechnicalContacts) ||
-		!slices.Equal(o.ToContacts, n.ToContacts) || !slices.Equal(o.CC, n.CC) {
+		!slices.Equal(o.ToContacts, n.ToContacts) || !slices.Equal(o.CC, n.CC) || !slices.Equal(o.ActionHolders, n.ActionHolders) {
 		out = append(out, "contacts changed")
 	}
 	if o.Identifiers != n.Identifiers {

@@ -73,10 +73,12 @@ func TestStatementFromRecord(t *testing.T) {
 	want := &bot.Statement{
 		DatatrackerID: 2106, Direction: bot.Incoming, From: "ITU-T SG17", To: "IAB, IESG", OrgID: 12,
 		Title: "LS on AI security", Purpose: bot.PurposeAction, Deadline: bot.Date{Y: 2026, M: 3, D: 9}, Related: 3,
-		Body: "Body.", Attachments: []string{"liaison-att-1"},
-		ResponseContacts: []string{"a@example.org", "b@example.net"}, TechnicalContacts: []string{"a@example.org"},
-		ToContacts: []string{"iesg@ietf.org", "iab-chair@iab.org"}, CC: []string{"iesg@ietf.org", "chair@ietf.org"},
-		Identifiers: "SG17-LS-1", State: bot.StatePosted, ActionTaken: true, SubmitterEmail: "tsbsg17@itu.int",
+		Body: "Body.", Attachments: bot.Attachments{{Title: "liaison-att-1", URL: "https://datatracker.ietf.org/doc/liaison-att-1/"}},
+		ResponseContacts:  bot.MustParseAddressList("a@example.org, b@example.net"),
+		TechnicalContacts: bot.MustParseAddressList("a@example.org"),
+		ToContacts:        bot.MustParseAddressList("The IESG <iesg@ietf.org>, The IAB Chair <iab-chair@iab.org>"),
+		CC:                bot.MustParseAddressList("The IESG <iesg@ietf.org>, The IETF Chair <chair@ietf.org>"),
+		Identifiers:       "SG17-LS-1", State: bot.StatePosted, ActionTaken: true, SubmitterEmail: "tsbsg17@itu.int",
 		Submitted: ts("2026-01-30T13:55:00Z"), Updated: ts("2026-02-02T10:00:00Z"),
 	}
 	if !reflect.DeepEqual(s, want) {
@@ -199,7 +201,7 @@ func TestStatementFromRecord_UnknownStateFails(t *testing.T) {
 
 func TestStatementChanges(t *testing.T) {
 	base := bot.Statement{ID: 5, State: bot.StatePosted, Purpose: bot.PurposeAction, Title: "T", Body: "B",
-		Deadline: bot.Date{Y: 2026, M: 3, D: 9}, ActionRequired: true, Attachments: []string{"a1"}, ToContacts: []string{"x@example.org"}}
+		Deadline: bot.Date{Y: 2026, M: 3, D: 9}, ActionRequired: true, Attachments: bot.Attachments{{URL: "https://example.org/a1"}}, ToContacts: bot.MustParseAddressList("x@example.org")}
 	tests := []struct {
 		name string
 		edit func(s *bot.Statement)
@@ -213,9 +215,11 @@ func TestStatementChanges(t *testing.T) {
 		{"required cleared", func(s *bot.Statement) { s.ActionRequired = false }, []string{"action-required cleared on the Datatracker"}},
 		{"retitled", func(s *bot.Statement) { s.Title = "New" }, []string{"title changed to “New”"}},
 		{"purpose", func(s *bot.Statement) { s.Purpose = bot.PurposeInfo }, []string{"purpose For Action → For Information"}},
-		{"attachments", func(s *bot.Statement) { s.Attachments = []string{"a2"} }, []string{"attachment added: a2", "attachment removed: a1"}},
+		{"attachments", func(s *bot.Statement) { s.Attachments = bot.Attachments{{Title: "A2", URL: "https://example.org/a2"}} },
+			[]string{"attachment added: A2 <https://example.org/a2>", "attachment removed: https://example.org/a1"}},
 		{"related", func(s *bot.Statement) { s.Related = 3 }, []string{"refers to LS-3"}},
-		{"contacts", func(s *bot.Statement) { s.CC = []string{"y@example.org"} }, []string{"contacts changed"}},
+		{"contacts", func(s *bot.Statement) { s.CC = bot.MustParseAddressList("y@example.org") }, []string{"contacts changed"}},
+		{"action holders", func(s *bot.Statement) { s.ActionHolders = bot.MustParseAddressList("Jane <j@example.org>") }, []string{"contacts changed"}},
 		{"body and identifiers", func(s *bot.Statement) { s.Body, s.Identifiers = "C", "ID-1" }, []string{"body changed", "other identifiers changed"}},
 	}
 	for _, tt := range tests {

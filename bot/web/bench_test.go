@@ -65,7 +65,7 @@ func seedBench(tb testing.TB, db *storage.DB, d *bot.Directory, n int) {
 				submitted := start.Add(time.Duration(float64(span) * float64(i) / float64(n)))
 				s := &bot.Statement{Direction: bot.Outgoing, From: benchGroups[rng.IntN(len(benchGroups))], To: org.Acronym, OrgID: org.ID,
 					Title: "LS on " + words(4), Body: words(40), Submitted: submitted, Updated: submitted.Add(time.Duration(rng.IntN(90*24)) * time.Hour),
-					ResponseContacts: []string{"Jane Doe <jane" + fmt.Sprint(i%500) + "@example.org>"}, SubmitterName: "Person " + fmt.Sprint(i%700)}
+					ResponseContacts: bot.AddressList{{Name: "Jane Doe", Addr: "jane" + fmt.Sprint(i%500) + "@example.org"}}, SubmitterName: "Person " + fmt.Sprint(i%700)}
 				if rng.IntN(2) == 0 {
 					s.Direction, s.From, s.To = bot.Incoming, org.Acronym, "IAB, IESG"
 					if rng.IntN(2) == 0 {

@@ -202,7 +202,7 @@ func TestLinks_BuiltOnThePublicURL(t *testing.T) {
 	h := newHarness(t, web.Config{PublicURL: "https://liaisons.example.org/"})
 	f := h.boardFixture()
 	reply := h.put(&bot.Statement{Direction: bot.Incoming, From: "3GPP", To: "IETF", Title: "Answer", Purpose: bot.PurposeResponse,
-		Related: f.soon, State: bot.StatePosted, DatatrackerID: 2106, Attachments: []string{"https://www.3gpp.org/ls.zip"}})
+		Related: f.soon, State: bot.StatePosted, DatatrackerID: 2106, Attachments: bot.Attachments{{URL: "https://www.3gpp.org/ls.zip"}}})
 	for _, path := range []string{"/", "/?org=3GPP&page=1", "/statements/" + bot.Ref(f.soon), "/statements/" + bot.Ref(reply), "/orgs"} {
 		body := h.page(path)
 		for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {

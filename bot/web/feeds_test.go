@@ -368,7 +368,7 @@ func TestUserText_EscapedEverywhere(t *testing.T) {
 	}
 	id := h.put(&bot.Statement{From: "opsawg " + evil, To: "W3C", Title: "Title " + evil, Body: "Body " + evil,
 		Purpose: bot.PurposeAction, Deadline: bot.Date{Y: 2027, M: 1, D: 1}, State: bot.StatePosted, ActionRequired: true,
-		ResponseContacts: []string{evil}, Identifiers: evil, SubmitterName: "Sub " + evil, Attachments: []string{"javascript:alert(1)", "https://x.example/" + evil}},
+		ResponseContacts: bot.AddressList{{Name: evil}}, Identifiers: evil, SubmitterName: "Sub " + evil, Attachments: bot.Attachments{{Title: "javascript:alert(1)"}, {Title: evil, URL: "https://x.example/" + evil}}},
 		bot.Event{Time: fixedNow, Type: bot.EventComment, By: evil, Note: evil})
 	for _, path := range []string{"/", "/?q=" + "alert", "/?group=" + "opsawg+%3Cscript%3E", "/statements/" + bot.Ref(id), "/orgs"} {
 		body := h.page(path)

@@ -179,19 +179,26 @@ func (b *Board) fields(s *bot.Statement, org *bot.Organization, today bot.Date) 
 	}
 	add("Submitted", sub)
 	add("Last changed", s.Updated.UTC().Format("2006-01-02 15:04")+" UTC")
-	add("Response contacts", strings.Join(s.ResponseContacts, ", "))
-	add("Technical contacts", strings.Join(s.TechnicalContacts, ", "))
-	add("To contacts", strings.Join(s.ToContacts, ", "))
-	add("Cc", strings.Join(s.CC, ", "))
+	if s.BackDated() {
+		add("Recorded", s.Recorded.UTC().Format("2006-01-02"))
+	}
+	add("Response contacts", s.ResponseContacts.Display())
+	add("Technical contacts", s.TechnicalContacts.Display())
+	add("Action holder contacts", s.ActionHolders.Display())
+	add("To contacts", s.ToContacts.Display())
+	add("Cc", s.CC.Display())
 	add("Other identifiers", s.Identifiers)
 	if len(s.Attachments) > 0 {
 		var links []fieldLink
 		var plain []string
 		for _, a := range s.Attachments {
-			if strings.HasPrefix(a, "https://") || strings.HasPrefix(a, "http://") {
-				links = append(links, fieldLink{a, a})
-			} else {
-				plain = append(plain, a)
+			switch {
+			case a.URL == "":
+				plain = append(plain, a.Title)
+			case a.Title == "":
+				links = append(links, fieldLink{a.URL, a.URL})
+			default:
+				links = append(links, fieldLink{a.Title, a.URL})
 			}
 		}
 		if len(links) > 0 {

@@ -466,7 +466,7 @@ func TestAdapter_SubmitConversationInADMCreatesTheStatement(t *testing.T) {
 
 	m := ask("submit 3gpp", "Direction")
 	// A click on the zform choice sends its reply text, exactly.
-	m = ask(choiceReply(t, m, "outgoing"), "IETF group")
+	m = ask(choiceReply(t, m, "outgoing"), "IETF groups")
 	m = ask("opsawg", "Title")
 	m = ask("Reply on YANG models", "Purpose")
 	m = ask(choiceReply(t, m, "action"), "Deadline")
@@ -480,9 +480,10 @@ func TestAdapter_SubmitConversationInADMCreatesTheStatement(t *testing.T) {
 		t.Errorf("back does not show the current deadline:\n%s", m.Content)
 	}
 	m = ask("2027-02-01", "Body")
-	m = ask("We would like your comments\non the attached YANG models.", "Attachment URLs")
+	m = ask("We would like your comments\non the attached YANG models.", "Attachments")
 	m = ask(choiceReply(t, m, "skip"), "Response contacts")
 	m = ask("skip", "Technical contacts")
+	m = ask("skip", "Action holder contacts")
 	m = ask("skip", "To contacts")
 	m = ask("skip", "Cc")
 	m = ask("skip", "Other identifiers")
@@ -527,7 +528,7 @@ func TestAdapter_SubmitInAChannelMovesToADM(t *testing.T) {
 		t.Errorf("a DM choice replies %q, want the bare command", r)
 	}
 	// The conversation goes on in the DM.
-	wantQuestion(t, h.dm(alice, "incoming", 1)[0], "IETF group")
+	wantQuestion(t, h.dm(alice, "incoming", 1)[0], "IETF groups")
 }
 
 func TestAdapter_RestartInTheMiddleOfAFormResumesIt(t *testing.T) {
@@ -535,11 +536,11 @@ func TestAdapter_RestartInTheMiddleOfAFormResumesIt(t *testing.T) {
 	alice := h.srv.AddUser(zuliptest.User{FullName: "Alice Example"})
 	h.start()
 	wantQuestion(t, h.dm(alice, "submit 3gpp", 1)[0], "Direction")
-	wantQuestion(t, h.dm(alice, "outgoing", 1)[0], "IETF group")
+	wantQuestion(t, h.dm(alice, "outgoing", 1)[0], "IETF groups")
 
 	h.restart()
 	wantQuestion(t, h.dm(alice, "opsawg", 1)[0], "Title")
-	m := wantQuestion(t, h.dm(alice, "back", 1)[0], "IETF group")
+	m := wantQuestion(t, h.dm(alice, "back", 1)[0], "IETF groups")
 	if !strings.Contains(m.Content, "`opsawg`") {
 		t.Errorf("the answer given before the restart is lost:\n%s", m.Content)
 	}

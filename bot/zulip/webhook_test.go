@@ -206,7 +206,7 @@ func TestWebhook_DirectAnswersGoThroughTheAPI(t *testing.T) {
 
 	// The form goes on through webhook DMs, answered inline.
 	ans = decodeAnswer(t, postWebhook(wh, webhookPayloadJSON(testWebhookToken, "direct_message", dmMessage(alice, "outgoing"))))
-	if !strings.Contains(ans.Content, "**IETF group?**") {
+	if !strings.Contains(ans.Content, "**IETF groups?**") {
 		t.Errorf("answer = %+v", ans)
 	}
 }
