@@ -196,25 +196,6 @@ func (p MailPolicy) messageID(s *Statement, kind, what string, at time.Time) str
 	return strings.ToLower(s.Ref()) + "." + kind + "." + what + "." + strconv.FormatInt(at.Unix(), 10) + "@" + domain
 }
 
-// ParseMailboxes reads a statement's contact entries ("Jane Doe
-// <jane@example.org>", "bob@example.org", "a@x, b@y", or a name alone: see
-// ParseAddressList) into the mailboxes with an address, and the entries
-// without one (roles, lists, bare names), which no message can go to.
-func ParseMailboxes(entries []string) (boxes []Mailbox, noAddress []string) {
-	for _, e := range entries {
-		list, err := ParseAddressList(e)
-		if err != nil {
-			if e = strings.TrimSpace(e); e != "" {
-				noAddress = append(noAddress, e)
-			}
-			continue
-		}
-		b, n := addressBoxes(list)
-		boxes, noAddress = append(boxes, b...), append(noAddress, n...)
-	}
-	return boxes, noAddress
-}
-
 // addressBoxes splits an address list into its mailboxes and the names
 // that have no address.
 func addressBoxes(l AddressList) (boxes []Mailbox, noAddress []string) {
@@ -270,14 +251,14 @@ func coordinatorsBox(d *Directory) Mailbox {
 // contacts, and the IAB liaison coordinators; and the contacts it names
 // without an address, who do not get it.
 func PostingRecipients(s *Statement, org *Organization, d *Directory) (to, cc []Mailbox, noAddress []string) {
-	to, noTo := ParseMailboxes(s.ToContacts)
+	to, noTo := addressBoxes(s.ToContacts)
 	if len(to) == 0 && org != nil {
 		to = personBoxes(org.Contacts)
 	}
 	var more []Mailbox
 	var missing []string
-	for _, list := range [][]string{s.CC, s.ResponseContacts, s.TechnicalContacts} {
-		b, n := ParseMailboxes(list)
+	for _, list := range []AddressList{s.CC, s.ResponseContacts, s.TechnicalContacts} {
+		b, n := addressBoxes(list)
 		more = append(more, b...)
 		missing = append(missing, n...)
 	}
@@ -305,7 +286,7 @@ func Approvers(org *Organization, d *Directory) []Mailbox {
 // replyTo is where answers to the statement go: its response contacts,
 // else its submitter.
 func replyTo(s *Statement) []Mailbox {
-	boxes, _ := ParseMailboxes(s.ResponseContacts)
+	boxes, _ := addressBoxes(s.ResponseContacts)
 	if len(boxes) == 0 && s.SubmitterEmail != "" {
 		boxes = []Mailbox{{Name: s.SubmitterName, Email: s.SubmitterEmail}}
 	}
@@ -338,16 +319,16 @@ func statementText(s *Statement, org *Organization, d *Directory, p MailPolicy, 
 	line("From", from)
 	to := s.To
 	if toBoxes, _, _ := PostingRecipients(s, org, d); len(s.ToContacts) > 0 || len(toBoxes) > 0 {
-		names := s.ToContacts
-		if len(names) == 0 {
-			names = []string{joinMailboxes(toBoxes)}
+		names := s.ToContacts.String()
+		if len(s.ToContacts) == 0 {
+			names = joinMailboxes(toBoxes)
 		}
-		to += " (" + strings.Join(names, ", ") + ")"
+		to += " (" + names + ")"
 	}
 	line("To", to)
-	line("Cc", strings.Join(s.CC, ", "))
-	line("Response Contact", strings.Join(s.ResponseContacts, ", "))
-	line("Technical Contact", strings.Join(s.TechnicalContacts, ", "))
+	line("Cc", s.CC.String())
+	line("Response Contact", s.ResponseContacts.String())
+	line("Technical Contact", s.TechnicalContacts.String())
 	line("Purpose", s.Purpose.Label())
 	if related != nil {
 		ref := related.Title
@@ -369,23 +350,16 @@ func statementText(s *Statement, org *Organization, d *Directory, p MailPolicy, 
 		b.WriteString("\nNo document has been attached\n")
 	}
 	for _, a := range s.Attachments {
-		title, url := attachmentParts(a)
+		title := a.Title
+		if title == "" {
+			title = a.URL
+		}
 		b.WriteString("\n    " + title + "\n")
-		if url != "" && url != title {
-			b.WriteString("    " + url + "\n")
+		if a.URL != "" && a.URL != title {
+			b.WriteString("    " + a.URL + "\n")
 		}
 	}
 	return b.String()
-}
-
-// attachmentParts splits "Title <https://…>" into its title and link; a
-// bare link or name is both.
-func attachmentParts(a string) (title, url string) {
-	a = strings.TrimSpace(a)
-	if i := strings.LastIndexByte(a, '<'); i > 0 && strings.HasSuffix(a, ">") {
-		return strings.TrimSpace(a[:i]), strings.TrimSpace(a[i+1 : len(a)-1])
-	}
-	return a, a
 }
 
 // PostedEmail is the message that sends a posted outgoing statement, as
@@ -575,12 +549,12 @@ func ContactDefaults(v map[string]string, done map[string]bool, d *Directory) {
 		if done[key] || strings.TrimSpace(v[key]) != "" {
 			return
 		}
-		var addrs []string
+		var l AddressList
 		for _, b := range personBoxes(ps) {
-			addrs = append(addrs, b.Email)
+			l = append(l, Address{Name: b.Name, Addr: b.Email})
 		}
-		if len(addrs) > 0 {
-			v[key] = strings.Join(addrs, ", ")
+		if len(l) > 0 {
+			v[key] = l.String()
 		}
 	}
 	fill(FToContacts, m.Org.Contacts)

@@ -16,11 +16,11 @@ func mailStatement() *Statement {
 	return &Statement{ID: 12, Direction: Outgoing, From: "opsawg, netmod", To: "3GPP", OrgID: 1,
 		Title: "Réponse  sur les modèles YANG", Purpose: PurposeAction, Deadline: Date{2027, 1, 15},
 		Body: "Dear colleagues,\n\nplease see attached.", Related: 9,
-		Attachments:       []string{"LS text <https://example.org/ls.pdf>", "https://example.org/annex.docx"},
-		ToContacts:        []string{"Håkon Ødegård <hakon@3gpp.example>, The 3GPP CT chair"},
-		CC:                []string{"Coord <coord@example.org>", "hakon@3gpp.example"},
-		ResponseContacts:  []string{"Jürgen Schönwälder <js@example.org>"},
-		TechnicalContacts: []string{"tech@example.org", "IESG"},
+		Attachments:       Attachments{{Title: "LS text", URL: "https://example.org/ls.pdf"}, {URL: "https://example.org/annex.docx"}},
+		ToContacts:        MustParseAddressList("Håkon Ødegård <hakon@3gpp.example>, The 3GPP CT chair"),
+		CC:                MustParseAddressList("Coord <coord@example.org>, hakon@3gpp.example"),
+		ResponseContacts:  MustParseAddressList("Jürgen Schönwälder <js@example.org>"),
+		TechnicalContacts: MustParseAddressList("tech@example.org, IESG"),
 		State:             StatePosted, SubmitterKey: "slack:UJANE", SubmitterName: "Jane Doe", SubmitterEmail: "jane@example.org",
 		Submitted: time.Date(2026, 12, 3, 23, 30, 0, 0, time.UTC)}
 }
@@ -96,7 +96,7 @@ Attachments:
 
 func TestPostingRecipients_ToFallsBackToTheContactPointAndCoordinatorsAlwaysCopied(t *testing.T) {
 	d, org := workflowDir()
-	s := &Statement{ID: 3, Direction: Outgoing, ToContacts: []string{"The CT chair"}}
+	s := &Statement{ID: 3, Direction: Outgoing, ToContacts: MustParseAddressList("The CT chair")}
 	to, cc, missing := PostingRecipients(s, org, d)
 	if names(to) != "Carl Contact <contact@example.org>" || names(cc) != "IAB liaison coordinators <liaison-coordination@iab.org>" ||
 		fmt.Sprint(missing) != "[The CT chair]" {
@@ -257,7 +257,7 @@ func TestContactDefaults_ToTheContactPointCcTheManagersUnlessGiven(t *testing.T)
 	d, _ := workflowDir()
 	v := map[string]string{FOrg: "3GPP", FDirection: "outgoing"}
 	ContactDefaults(v, nil, d)
-	if v[FToContacts] != "contact@example.org" || v[FCC] != "manager@example.org" {
+	if v[FToContacts] != "Carl Contact <contact@example.org>" || v[FCC] != "Manny Manager <manager@example.org>" {
 		t.Errorf("defaults %q %q", v[FToContacts], v[FCC])
 	}
 	// Given, or answered empty: kept.
@@ -279,7 +279,7 @@ func TestConversation_OffersTheContactDefaultsOnceTheOrganizationIsKnown(t *test
 	d, _ := workflowDir()
 	env := FormEnv{Today: Date{2026, 12, 1}, Dir: d}
 	c := NewConversation("New", map[string]string{FOrg: "3GPP"}, env, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
-	if c.Values[FToContacts] != "contact@example.org" || c.Done[FToContacts] {
+	if c.Values[FToContacts] != "Carl Contact <contact@example.org>" || c.Done[FToContacts] {
 		t.Errorf("To contacts %q done %v: a default to keep or change", c.Values[FToContacts], c.Done[FToContacts])
 	}
 }

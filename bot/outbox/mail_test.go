@@ -78,8 +78,8 @@ func (e *mailEnv) write(fn func(tx bot.Tx, d *bot.Directory) error) {
 func (e *mailEnv) submit(title string, mod func(*bot.Statement)) *bot.Statement {
 	s := &bot.Statement{Direction: bot.Outgoing, From: "opsawg", To: "3GPP", OrgID: e.org.ID, Title: title, Purpose: bot.PurposeAction,
 		Deadline: bot.Date{Y: 2027, M: 1, D: 15}, Body: "Please review.",
-		ToContacts: []string{"Håkon Ødegård <hakon@3gpp.example>", "The CT chair"}, CC: []string{"cc@example.org"},
-		ResponseContacts: []string{"resp@example.org"}}
+		ToContacts: bot.MustParseAddressList("Håkon Ødegård <hakon@3gpp.example>, The CT chair"), CC: bot.MustParseAddressList("cc@example.org"),
+		ResponseContacts: bot.MustParseAddressList("resp@example.org")}
 	if mod != nil {
 		mod(s)
 	}

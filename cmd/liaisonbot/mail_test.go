@@ -66,8 +66,9 @@ func TestServe_SendsTheEmailsAnyProcessWrote(t *testing.T) {
 	env["LIAISONBOT_MAIL_FROM"] = "IETF Liaisons <liaisons@example.org>"
 	env["LIAISONBOT_MAIL_BCC"] = "archive@example.org"
 	env["LIAISONBOT_ADMINS"] = "console:local"
-	code, out, errs := run(t, env, `submit from=opsawg to=3GPP purpose=info title="Réponse sur YANG" body="Merci." to-contact=hakon@3gpp.example approved=yes`+"\n", "console")
-	if code != 0 || !strings.Contains(out, "Emailing the statement — To: hakon@3gpp.example; Cc: IAB liaison coordinators <liaison-coordination@iab.org>; Bcc: archive@example.org.") {
+	code, out, errs := run(t, env, `submit from=opsawg to=3GPP purpose=info title="Réponse sur YANG" body="Merci." to-contact="Håkon Ødegård <hakon@3gpp.example>, The 3GPP CT chair" approved=yes`+"\n", "console")
+	if code != 0 || !strings.Contains(out, "Emailing the statement — To: Håkon Ødegård <hakon@3gpp.example>; Cc: IAB liaison coordinators <liaison-coordination@iab.org>; Bcc: archive@example.org.") ||
+		!strings.Contains(out, "No address on record for The 3GPP CT chair: they do not get it.") {
 		t.Fatalf("exit %d:\n%s\n%s", code, out, errs)
 	}
 	_, out, _ = run(t, env, "", "outbox")
@@ -89,6 +90,9 @@ func TestServe_SendsTheEmailsAnyProcessWrote(t *testing.T) {
 	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header().Get("Subject"))
 	if subject != `New Liaison Statement, "Réponse sur YANG"` {
 		t.Errorf("subject %q", subject)
+	}
+	if to, err := m.Header().AddressList("To"); err != nil || len(to) != 1 || to[0].Name != "Håkon Ødegård" || !strings.Contains(m.Header().Get("To"), "=?utf-8?") {
+		t.Errorf("To %q: %v %v", m.Header().Get("To"), to, err)
 	}
 	if code := s.stop(); code != 0 {
 		t.Fatalf("serve exited %d", code)
