@@ -411,3 +411,36 @@ func TestMail_ReminderToApproversWithoutAChatAccount(t *testing.T) {
 	}
 	_ = s
 }
+
+func TestMail_MessageRefusedWholeParksEveryRecipientOnce(t *testing.T) {
+	e := newMailEnv(t)
+	s := e.submit("Spam?", nil)
+	e.drain(e.mailDispatcher(e.db), 100) // the approval request goes
+	e.srv.RefuseData(554, "5.7.1 rejected as spam", 1)
+	e.post(s.ID)
+	e.drain(e.mailDispatcher(e.db), 100)
+	list, err := e.db.OutboxList(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parked []string
+	for _, x := range list {
+		if x.Status != "failed" || x.Kind != bot.NoticeMail || len(x.Recipients) != 1 || !strings.Contains(x.LastError, "554") {
+			t.Errorf("row %+v", x)
+			continue
+		}
+		parked = append(parked, x.Recipients[0])
+	}
+	if want := "[hakon@3gpp.example cc@example.org resp@example.org liaison-coordination@iab.org archive@example.org]"; fmt.Sprint(parked) != want {
+		t.Errorf("parked %v, want %s", parked, want)
+	}
+	told := 0
+	for _, del := range e.slack.deliveries() {
+		if del.Target.User == "UJANE" {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("the submitter was told %d times", told)
+	}
+}
