@@ -283,3 +283,22 @@ func TestConversation_OffersTheContactDefaultsOnceTheOrganizationIsKnown(t *test
 		t.Errorf("To contacts %q done %v: a default to keep or change", c.Values[FToContacts], c.Done[FToContacts])
 	}
 }
+
+func TestReminderEmail_EscalationToTheCoordinatorsNamesWhoIsResponsible(t *testing.T) {
+	d, org := workflowDir()
+	s := mailStatement()
+	s.ActionRequired = true
+	r := Reminder{Kind: RemindEscalation, Due: Date{2027, 1, 18}, Days: 3, Deadline: s.Deadline}
+	aud := Audience{Platforms: []string{PlatformSlack}, Mail: mailPolicy()}
+	to := aud.Unlinked(ReminderRecipients(r, s, org, d))
+	m := ReminderEmail(r, s, org, d, mailPolicy(), to, time.Date(2027, 1, 18, 9, 0, 0, 0, time.UTC))
+	if got := names(m.To); got != "IAB liaison coordinators <liaison-coordination@iab.org> | Cora Coordinator <coord@example.org>" {
+		t.Errorf("to %q", got)
+	}
+	if m.Subject != "[LS-12 is 3 days overdue: escalated to the IAB liaison coordinators] Réponse sur les modèles YANG" {
+		t.Errorf("subject %q", m.Subject)
+	}
+	if !strings.Contains(m.Body, "Responsible: Manny Manager <manager@example.org>") || !strings.Contains(m.Body, "taken LS-12") {
+		t.Errorf("body:\n%s", m.Body)
+	}
+}
