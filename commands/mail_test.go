@@ -77,3 +77,12 @@ func TestReopen_AsksTheApproversAgain(t *testing.T) {
 		t.Errorf("%d approval requests, want 2 (submission, reopening)", n)
 	}
 }
+
+func TestPost_SaysWhenNobodyIsInTo(t *testing.T) {
+	h := mailHarness(t, true)
+	// BBF has no contact point on record in the bundled directory; the
+	// To contact is a role without an address.
+	out := h.do(as(""), `submit to=BBF from=opsawg purpose=info title="Hello" body="x" to-contact="The BBF liaison" approved=yes`)
+	mustContain(t, out, "Emailing the statement — To: nobody; Cc: IAB liaison coordinators <liaison-coordination@iab.org>; Bcc: archive@example.org.",
+		"No address on record for The BBF liaison: they do not get it.", "Nobody is in To")
+}

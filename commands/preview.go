@@ -70,12 +70,18 @@ func runPreview(ctx context.Context, c *Call) (*bot.Response, error) {
 	return reply(bot.Message{Blocks: blocks, Statement: s.ID, Summary: "Email preview of " + s.Ref()}), nil
 }
 
-// noAddressNote names the contacts that do not get the message.
+// noAddressNote names the contacts that do not get the message, and says
+// so when nobody on the other side does.
 func noAddressNote(m bot.Email) []bot.Block {
-	if len(m.NoAddress) == 0 {
-		return nil
+	var out []bot.Block
+	if len(m.NoAddress) > 0 {
+		out = append(out, bot.Context{Text: bot.Words("No address on record for " + strings.Join(m.NoAddress, ", ") + ": they do not get it.")})
 	}
-	return []bot.Block{bot.Context{Text: bot.Words("No address on record for " + strings.Join(m.NoAddress, ", ") + ": they do not get it.")}}
+	if len(m.To) == 0 {
+		out = append(out, bot.Context{Text: bot.Words("Nobody is in To: the statement has no To contact with an address and the directory has no contact point for the organization. " +
+			"Forward it to them by hand, or ask an admin to record their contact point (admin contact set).")})
+	}
+	return out
 }
 
 // mailBlocks say what the emails of a change did: for a posted statement,
