@@ -45,18 +45,24 @@ func enqueue(ctx context.Context, tx *sqlx.Tx, statement int64, n bot.Notice, at
 }
 
 // MailMessageID returns the Message-ID of the latest email of the kind
-// written for the statement, or "".
+// written for the statement, or "". The emails' data is read and decoded
+// here (the same SQL on both dialects).
 func (t *statementTx) MailMessageID(statement int64, kind string) (string, error) {
-	var ids []string
-	if err := t.tx.SelectContext(t.ctx, &ids, `SELECT json_extract(data, '$.mail.message_id') FROM outbox
-		WHERE statement_id = ? AND platform = ? AND kind = ? AND json_extract(data, '$.mail.kind') = ?
-		ORDER BY id DESC LIMIT 1`, statement, bot.PlatformEmail, bot.NoticeMail, kind); err != nil {
+	var rows []string
+	if err := t.tx.SelectContext(t.ctx, &rows, `SELECT data FROM outbox WHERE statement_id = ? AND platform = ? AND kind = ?
+		ORDER BY id DESC`, statement, bot.PlatformEmail, bot.NoticeMail); err != nil {
 		return "", err
 	}
-	if len(ids) == 0 {
-		return "", nil
+	for _, r := range rows {
+		var d bot.NoticeData
+		if err := json.Unmarshal([]byte(r), &d); err != nil {
+			return "", fmt.Errorf("outbox email of %s: %w", bot.Ref(statement), err)
+		}
+		if d.Mail != nil && d.Mail.Kind == kind {
+			return d.Mail.MessageID, nil
+		}
 	}
-	return ids[0], nil
+	return "", nil
 }
 
 type outboxRow struct {
