@@ -282,17 +282,19 @@ func (db *DB) Settle(ctx context.Context, id int64, owner string, parts []bot.Ou
 				next = now.UnixMilli()
 			}
 			if i == 0 {
-				_, err = tx.ExecContext(ctx, `UPDATE outbox SET status = ?, data = ?, next_attempt_at = ?, attempts = attempts + 1,
-					last_error = ?, claimed_until = 0, sent_at = ?, message_id = ? WHERE id = ?`,
-					p.Status, string(buf), next, truncate(p.LastError, 500), sentAt, p.MessageID, id)
-			} else {
-				_, err = tx.ExecContext(ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
-					status, created_at, next_attempt_at, attempts, last_error, sent_at, message_id)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					row.Statement, row.Kind, string(buf), row.Platform, row.Channel, row.User, row.Stream,
-					p.Status, row.Created, next, row.Attempts+1, truncate(p.LastError, 500), sentAt, p.MessageID)
+				res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, data = ?, next_attempt_at = ?, attempts = attempts + 1,
+					last_error = ?, claimed_until = 0, sent_at = ?, message_id = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'`,
+					p.Status, string(buf), next, truncate(p.LastError, 500), sentAt, p.MessageID, id, owner)
+				if err := leaseCheck(res, err); err != nil {
+					return err
+				}
+				continue
 			}
-			if err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
+				status, created_at, next_attempt_at, attempts, last_error, sent_at, message_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				row.Statement, row.Kind, string(buf), row.Platform, row.Channel, row.User, row.Stream,
+				p.Status, row.Created, next, row.Attempts+1, truncate(p.LastError, 500), sentAt, p.MessageID); err != nil {
 				return err
 			}
 			wrote = wrote || p.Status == bot.OutboxPending
