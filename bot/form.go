@@ -597,12 +597,18 @@ func ReplyValues(orig *Statement) map[string]string {
 // from=/to= values when the direction was not given: the side that resolves
 // to an organization is the organization.
 func InferDirection(v map[string]string, from, to string, d *Directory) {
+	first := func(s string) string {
+		if gs := SplitGroups(s); len(gs) > 0 {
+			return gs[0]
+		}
+		return ""
+	}
 	resolves := func(s string) bool {
-		if s == "" || d == nil {
+		if s = first(s); s == "" || d == nil {
 			return false
 		}
-		m := d.Matcher().Match(s)
-		return m.Org != nil && m.Exact
+		r := d.ResolveOrg(s)
+		return r.Org != nil && !r.Guess
 	}
 	dir := v[FDirection]
 	if dir == "" {
@@ -614,7 +620,7 @@ func InferDirection(v map[string]string, from, to string, d *Directory) {
 		case to != "" && from == "":
 			dir = string(Outgoing)
 		case from != "" && to == "":
-			if _, isGroup := NormalizeGroup(from); isGroup && !resolves(from) {
+			if _, isGroup := NormalizeGroup(first(from)); isGroup && !resolves(from) {
 				dir = string(Outgoing)
 			} else {
 				dir = string(Incoming)

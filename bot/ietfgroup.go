@@ -17,8 +17,22 @@ type IETFGroup struct {
 	Area    string `json:",omitempty"` // a working group's area (its parent's acronym)
 	// Chairs and ADs are the people in the group's chair and ad roles; a
 	// working group's ADs are its area's.
-	Chairs []Person `json:",omitempty"`
-	ADs    []Person `json:",omitempty"`
+	Chairs []RoleHolder `json:",omitempty"`
+	ADs    []RoleHolder `json:",omitempty"`
+}
+
+// RoleHolder is a person in a Datatracker role, with the role's address.
+type RoleHolder struct {
+	Name  string
+	Email string `json:",omitempty"`
+}
+
+func rolePeople(rs []RoleHolder) []Person {
+	var out []Person
+	for _, r := range rs {
+		out = append(out, Person{Name: r.Name, Email: r.Email})
+	}
+	return out
 }
 
 // Concluded reports whether the group has concluded (or was abandoned or
@@ -58,6 +72,7 @@ func ParseIETFGroups(raw string) (*IETFGroups, error) {
 	if err := json.Unmarshal([]byte(raw), &gs.List); err == nil {
 		return gs, nil
 	}
+	gs.List = nil
 	var acronyms []string
 	if err := json.Unmarshal([]byte(raw), &acronyms); err != nil {
 		return nil, fmt.Errorf("IETF groups: %w", err)
@@ -124,14 +139,10 @@ func (gs *IETFGroups) Resolve(name string) (IETFGroup, bool) {
 		}
 	}
 	if gs.Listed() {
-		keys := []string{NormalizeKey(name), NormalizeKey(strings.Join(short, " "))}
-		for _, g := range gs.List {
-			nk := NormalizeKey(g.Name)
-			if nk == "" {
-				continue
-			}
-			for _, k := range keys {
-				if k == nk || k+"workinggroup" == nk || k+"area" == nk || k+"researchgroup" == nk {
+		// The full name as written first, then without "IETF" and "WG".
+		for _, k := range []string{NormalizeKey(name), NormalizeKey(strings.Join(short, " "))} {
+			for _, g := range gs.List {
+				if nk := NormalizeKey(g.Name); nk != "" && (k == nk || k+"workinggroup" == nk || k+"area" == nk || k+"researchgroup" == nk) {
 					return g, true
 				}
 			}
@@ -166,7 +177,7 @@ func (gs *IETFGroups) Approval(group string) Approval {
 	}
 	chairOf := func(acr string) []Person {
 		x, _ := gs.Group(acr)
-		return x.Chairs
+		return rolePeople(x.Chairs)
 	}
 	var a Approval
 	switch strings.ToLower(g.Acronym) {
@@ -182,10 +193,10 @@ func (gs *IETFGroups) Approval(group string) Approval {
 	default:
 		switch g.Type {
 		case "area":
-			a.Approvers = g.ADs
+			a.Approvers = rolePeople(g.ADs)
 			a.Source = fmt.Sprintf("RFC 4052 §4: the Area Directors of %s", g.Acronym)
 		default:
-			a.Approvers, a.Copied = g.Chairs, g.ADs
+			a.Approvers, a.Copied = rolePeople(g.Chairs), rolePeople(g.ADs)
 			a.Source = fmt.Sprintf("RFC 4052 §4: the chairs of %s, its Area Directors copied", g.Acronym)
 		}
 	}

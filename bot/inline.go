@@ -34,23 +34,28 @@ func ParseInline(s string) (*Inline, error) {
 	}
 	set := func(key, val string) error {
 		k := strings.ToLower(strings.TrimSpace(key))
+		// Lists (groups, contacts, attachments) accumulate over repeated
+		// keys; a repeated single-value key is an error naming it.
 		switch k {
 		case "from":
-			in.From = strings.TrimSpace(val)
+			in.From = joinList(in.From, strings.TrimSpace(val), ", ")
 			return nil
 		case "to":
-			in.To = strings.TrimSpace(val)
+			in.To = joinList(in.To, strings.TrimSpace(val), ", ")
 			return nil
 		}
 		fk, ok := FieldAliases[k]
 		if !ok {
 			return Errorf(EINVALID, "Unknown field “%s”. Fields: %s.", shorten(key, 30), strings.Join(InlineKeys(), ", "))
 		}
-		if prev, dup := in.Values[fk]; dup && prev != "" {
-			// Repeated list fields accumulate; others: the last one wins.
+		if prev, dup := in.Values[fk]; dup {
 			switch FormFieldByKey(fk).Kind {
 			case KindEmails, KindURLs:
-				val = prev + "\n" + val
+				val = joinList(prev, val, "\n")
+			case KindGroups, KindOrg:
+				val = joinList(prev, val, ", ")
+			default:
+				return Errorf(EINVALID, "“%s” is given twice; a statement has one %s. Give it once.", shorten(key, 30), strings.ToLower(FormFieldByKey(fk).Label))
 			}
 		}
 		in.Values[fk] = val
@@ -100,6 +105,17 @@ func ParseInline(s string) (*Inline, error) {
 	return in, nil
 }
 
+// joinList appends x to a list value.
+func joinList(prev, x, sep string) string {
+	switch {
+	case strings.TrimSpace(prev) == "":
+		return x
+	case strings.TrimSpace(x) == "":
+		return prev
+	}
+	return prev + sep + x
+}
+
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
@@ -124,7 +140,8 @@ func isKnownKey(k string) bool {
 // InlineKeys lists the documented inline keys.
 func InlineKeys() []string {
 	keys := []string{"from", "to", "direction", "title", "purpose", "deadline", "body", "attachments",
-		"response-contact", "technical-contact", "to-contact", "cc", "related", "identifiers", "approved"}
+		"response-contact", "technical-contact", "action-holder-contact", "to-contact", "cc", "related", "identifiers",
+		"approved", "submitted"}
 	sort.Strings(keys)
 	return keys
 }

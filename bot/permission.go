@@ -160,7 +160,14 @@ func Recorders(org *Organization, d *Directory) []Person {
 // (withdraw) their own pending statement. A pending incoming statement is
 // approved (recorded as posted) only by those whose word records one (see
 // RecordsIncoming). The error says who can.
-func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move) error {
+//
+// groupApprovers are who RFC 4052 §4 has approve an outgoing statement
+// from its IETF group (IETFGroups.Approval): they may approve and post it
+// too.
+func MayMove(a Actor, s *Statement, org *Organization, d *Directory, m Move, groupApprovers ...Person) error {
+	if s.Direction == Outgoing && (m == MoveApprove || m == MovePost) && a.Person != nil && hasEmail(groupApprovers, a.Person.Email) {
+		return nil
+	}
 	if s.Direction == Incoming && s.State == StatePending && (m == MoveApprove || m == MovePost) {
 		if RecordsIncoming(a, org, d) {
 			return nil
@@ -189,6 +196,17 @@ func MayClaimPriorApproval(a Actor, to string, org *Organization, d *Directory) 
 	}
 	return forbidden(a, fmt.Sprintf("Only %s can say that a statement to %s was approved before it was submitted (approved=yes). "+
 		"Submit it without that: it then waits for their approval.", WhoMay(org, d), to))
+}
+
+// MayBackDate checks who may record a statement with org as submitted
+// on an earlier day (submitted=YYYY-MM-DD): the organization's liaison
+// managers (or its parent's), the IAB liaison coordinators and admins.
+func MayBackDate(a Actor, org *Organization, d *Directory) error {
+	switch AuthorityOf(a, org, d) {
+	case AuthAdmin, AuthCoordinator, AuthManager:
+		return nil
+	}
+	return forbidden(a, fmt.Sprintf("Only %s can back-date a record (submitted=). Leave it out: the statement is then recorded as submitted today.", WhoMay(org, d)))
 }
 
 // forbidden is an EFORBIDDEN refusal with msg, telling an actor who is not

@@ -259,6 +259,12 @@ func NewStatement(s *Statement, by Actor, org *Organization, d *Directory, now t
 	n := *s
 	CleanStatement(&n)
 	n.State = StatePending
+	backDated := !n.Submitted.IsZero() && DateOf(n.Submitted.UTC()).Before(DateOf(now.UTC()))
+	if backDated {
+		if err := MayBackDate(by, org, d); err != nil {
+			return nil, nil, err
+		}
+	}
 	switch {
 	case n.Direction == Outgoing && n.PriorApproval:
 		if err := MayClaimPriorApproval(by, n.To, org, d); err != nil {
@@ -275,11 +281,18 @@ func NewStatement(s *Statement, by Actor, org *Organization, d *Directory, now t
 	n.SubmitterKey = by.Key()
 	n.SubmitterName = StripInvisible(by.Label())
 	n.SubmitterEmail = by.EmailAddress()
-	n.Submitted, n.Updated = now, now
+	n.Recorded, n.Updated = now, now
+	if !backDated {
+		n.Submitted = now
+	}
 	ev := func(t EventType, from, to State, note string) Event {
 		return Event{Time: now, Type: t, ByKey: by.Key(), By: n.SubmitterName, FromState: from, ToState: to, Note: note}
 	}
-	events := []Event{ev(EventSubmitted, "", StatePending, "")}
+	submitted := ""
+	if backDated {
+		submitted = "back-dated: submitted " + DateOf(n.Submitted.UTC()).String() + ", recorded " + DateOf(now.UTC()).String()
+	}
+	events := []Event{ev(EventSubmitted, "", StatePending, submitted)}
 	if n.State == StatePosted {
 		note := ""
 		if n.Direction == Outgoing {

@@ -59,7 +59,11 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 			return err
 		}
 		before = s
-		if err := bot.MayMove(c.Actor, s, d.StatementOrg(s), d, m); err != nil {
+		var groupApprovers []bot.Person
+		if ap := approvalFor(s, c.r.ietfGroups(ctx)); ap != nil {
+			groupApprovers = ap.Approvers
+		}
+		if err := bot.MayMove(c.Actor, s, d.StatementOrg(s), d, m, groupApprovers...); err != nil {
 			return err
 		}
 		n, events, err := bot.ApplyMove(s, m, c.Actor, note, now)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -41,11 +42,38 @@ func runSubmit(ctx context.Context, c *Call) (*bot.Response, error) {
 	bot.InferDirection(values, in.From, in.To, d)
 	if len(in.Values) >= 3 { // more than an organization: try to submit at once
 		env := c.formEnv(ctx, d)
-		if _, _, errs := bot.BuildStatement(values, env); errs == nil {
-			return c.r.createStatement(ctx, c.Request, values, "")
+		_, _, errs := bot.BuildStatement(values, env)
+		if errs == nil {
+			resp, err := c.r.createStatement(ctx, c.Request, values, "")
+			var fe *FormError
+			if !errors.As(err, &fe) || fe.Err != nil {
+				return resp, err
+			}
+			errs = fe.Errors
 		}
+		// Every wrong field at once; the form opens at the first of them.
+		resp, err := c.r.openForm(ctx, c.Request, "New liaison statement", values)
+		if err != nil {
+			return nil, err
+		}
+		if resp.Form != nil {
+			resp.Form.Errors = errs
+			return resp, nil
+		}
+		resp.Messages = append([]bot.Message{inlineErrors(errs)}, resp.Messages...)
+		return resp, nil
 	}
 	return c.r.openForm(ctx, c.Request, "New liaison statement", values)
+}
+
+// inlineErrors lists every wrong field of an inline submission.
+func inlineErrors(errs bot.FieldErrors) bot.Message {
+	var items []bot.Text
+	for _, k := range errs.Keys() {
+		items = append(items, bot.Line(bot.Bold(bot.FormFieldByKey(k).Label+" ("+k+"): "), bot.Plain(errs[k])))
+	}
+	head := fmt.Sprintf("Not submitted: %d field(s) need fixing. The form opens at the first; the others are asked in turn.", len(items))
+	return bot.Message{Blocks: []bot.Block{bot.Paragraph{Text: bot.Words(head)}, bot.List{Items: items}}, Summary: head}
 }
 
 // openForm opens the statement form pre-filled with values: a modal where
@@ -172,6 +200,11 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		return nil, &FormError{Values: norm, Errors: errs}
 	}
 	now := r.Now()
+	if !s.Submitted.IsZero() && bot.DateOf(s.Submitted).Before(bot.Today(now, r.Location)) {
+		if err := bot.MayBackDate(req.Actor, d.StatementOrg(s), d); err != nil {
+			return nil, &FormError{Values: norm, Errors: bot.FieldErrors{bot.FSubmitted: bot.ErrorMessage(err)}, Err: err}
+		}
+	}
 	ns, events, err := bot.NewStatement(s, req.Actor, d.StatementOrg(s), d, now)
 	if err != nil {
 		// A refused claim of prior approval: the form asks that question
@@ -210,6 +243,9 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		ns = existing
 	}
 	m := submittedMessage(ns, d.StatementOrg(ns), d, answered)
+	if w := bot.FormWarnings(norm, c.formEnv(ctx, d)); len(w) > 0 && !duplicate {
+		m.Blocks = append(m.Blocks[:1:1], append([]bot.Block{bot.Context{Text: bot.Words("⚠ " + strings.Join(w, " "))}}, m.Blocks[1:]...)...)
+	}
 	if extra := mailBlocks(mails, r.Audience.Mail.Send); len(extra) > 0 {
 		// Before the buttons.
 		last := len(m.Blocks) - 1

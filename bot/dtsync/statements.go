@@ -165,8 +165,8 @@ func (l Lookup) sdo(ids []int64) []int64 {
 	return out
 }
 
-// org returns the directory entry of the group, or nil.
-func (l Lookup) org(id int64) *bot.Organization {
+// orgByID returns the directory entry tied to the group's id, or nil.
+func (l Lookup) orgByID(id int64) *bot.Organization {
 	if l.Dir == nil {
 		return nil
 	}
@@ -175,12 +175,39 @@ func (l Lookup) org(id int64) *bot.Organization {
 			return o
 		}
 	}
-	if g, ok := l.Groups[id]; ok && g.Acronym != "" {
-		if m := l.Dir.Matcher().Match(g.Acronym); m.Org != nil && m.Exact {
-			return m.Org
-		}
+	return nil
+}
+
+// org returns the directory entry of the group (its parent's for a
+// sub-body the directory does not list), or nil.
+func (l Lookup) org(id int64) *bot.Organization {
+	if o := l.orgByID(id); o != nil {
+		return o
+	}
+	if r := l.resolve(id); r.Org != nil {
+		return r.Org
 	}
 	return nil
+}
+
+// resolve is the directory's reading of an SDO group the directory does
+// not tie to its id: by its acronym or name, through the one resolver
+// (bot.Directory.ResolveOrg), a sub-body it does not list as its parent's.
+// Typo guesses are not taken.
+func (l Lookup) resolve(id int64) bot.OrgRef {
+	g, ok := l.Groups[id]
+	if !ok || l.Dir == nil {
+		return bot.OrgRef{}
+	}
+	for _, name := range []string{g.Acronym, g.Name} {
+		if name == "" {
+			continue
+		}
+		if r := l.Dir.ResolveOrg(name); r.Org != nil && !r.Guess {
+			return r
+		}
+	}
+	return bot.OrgRef{}
 }
 
 // names names the groups for From and To.
@@ -192,9 +219,12 @@ func (l Lookup) names(ids []int64) string {
 		case !ok || g.Acronym == "":
 			out = append(out, "group "+strconv.FormatInt(id, 10))
 		case g.Type == "sdo":
-			if o := l.org(id); o != nil {
-				out = append(out, o.Acronym)
-			} else {
+			switch r := l.resolve(id); {
+			case l.orgByID(id) != nil:
+				out = append(out, l.orgByID(id).Acronym)
+			case r.Org != nil:
+				out = append(out, r.Group) // "ITU-T SG5": the sub-body's name
+			default:
 				out = append(out, strings.ToUpper(g.Acronym))
 			}
 		case g.Type == "wg" || g.Type == "rg":

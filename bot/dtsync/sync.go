@@ -37,22 +37,78 @@ const (
 // a liaison statement on the IETF's side.
 var IETFGroupTypes = []string{"ietf", "iab", "iesg", "irtf", "area", "wg", "rg", "ag", "rag", "dir", "review", "team", "program"}
 
-// ietfGroups fetches the acronyms of the active IETF-side groups.
-func (s *Syncer) ietfGroups(ctx context.Context) ([]string, error) {
-	var out []string
+// ietfGroups fetches the IETF-side groups, active and concluded, with
+// the people in their chair and ad roles (a working group's ADs are its
+// area's): the statement form resolves groups by acronym and name, refuses
+// a concluded one for a new outgoing statement, and names the approvers
+// RFC 4052 §4 gives.
+func (s *Syncer) ietfGroups(ctx context.Context) ([]bot.IETFGroup, error) {
+	var out []bot.IETFGroup
+	byID := map[int64]int{}
+	parents := map[int64]int64{}
 	for _, t := range IETFGroupTypes {
 		groups, err := s.Client.Groups(ctx, url.Values{"type": {t}})
 		if err != nil {
 			return nil, err
 		}
 		for _, g := range groups {
-			switch g.State {
-			case "active", "bof", "proposed":
-				out = append(out, strings.ToLower(g.Acronym))
+			if g.Acronym == "" || (g.Type != "" && g.Type != t) {
+				continue
+			}
+			if _, dup := byID[g.ID]; dup {
+				continue
+			}
+			byID[g.ID] = len(out)
+			parents[g.ID] = g.ParentID
+			out = append(out, bot.IETFGroup{Acronym: strings.ToLower(g.Acronym), Name: strings.TrimSpace(g.Name), Type: t, State: g.State})
+		}
+	}
+	names := map[int64]string{}
+	person := func(r datatracker.Role) (bot.RoleHolder, error) {
+		n, ok := names[r.PersonID]
+		if !ok {
+			p, err := s.Client.Person(ctx, r.PersonID)
+			if err != nil {
+				return bot.RoleHolder{}, fmt.Errorf("role %d: %w", r.ID, err)
+			}
+			n = p.DisplayName()
+			names[r.PersonID] = n
+		}
+		return bot.RoleHolder{Name: n, Email: r.Email}, nil
+	}
+	for _, role := range []string{"chair", "ad"} {
+		roles, err := s.Client.Roles(ctx, url.Values{"name": {role}})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range roles {
+			i, ok := byID[r.GroupID]
+			if !ok || r.Name != role {
+				continue
+			}
+			p, err := person(r)
+			if err != nil {
+				return nil, err
+			}
+			if role == "chair" {
+				out[i].Chairs = append(out[i].Chairs, p)
+			} else {
+				out[i].ADs = append(out[i].ADs, p)
 			}
 		}
 	}
-	sort.Strings(out)
+	// A working group's area, and the area's ADs when it has none of its own.
+	for id, i := range byID {
+		j, ok := byID[parents[id]]
+		if !ok || out[j].Type != "area" || out[i].Type == "area" {
+			continue
+		}
+		out[i].Area = out[j].Acronym
+		if len(out[i].ADs) == 0 {
+			out[i].ADs = out[j].ADs
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Acronym < out[b].Acronym })
 	return out, nil
 }
 

@@ -169,8 +169,28 @@ func TestSyncDirectory_FirstSyncCreatesTheDirectory(t *testing.T) {
 		t.Errorf("the groups' acronyms were not kept for the next sync")
 	}
 	// The IETF's own groups are kept for the statement form.
-	if g := f.state(dtsync.KeyIETFGroups); g != `["ccamp","iab","iesg"]` {
-		t.Errorf("IETF groups kept: %s", g)
+	gs, err := bot.ParseIETFGroups(f.state(dtsync.KeyIETFGroups))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acronyms []string
+	for _, g := range gs.List {
+		acronyms = append(acronyms, g.Acronym)
+	}
+	if got := strings.Join(acronyms, ","); got != "ccamp,iab,iesg,ietf,mpls,pwe3,rtg" {
+		t.Errorf("IETF groups kept: %s", got)
+	}
+	// Concluded groups too; chairs and ADs from their roles (a working
+	// group's ADs are its area's).
+	if g, ok := gs.Resolve("Pseudowire Emulation Edge to Edge"); !ok || !g.Concluded() || g.Area != "rtg" {
+		t.Errorf("pwe3: %+v, %v", g, ok)
+	}
+	ccamp, _ := gs.Resolve("IETF CCAMP WG")
+	if len(ccamp.Chairs) != 1 || ccamp.Chairs[0].Name != "Jordan Chairexample" || len(ccamp.ADs) != 1 || ccamp.ADs[0].Name != "Kai Adexample" {
+		t.Errorf("ccamp roles: %+v", ccamp)
+	}
+	if a := gs.Approval("iesg"); len(a.Approvers) != 1 || a.Approvers[0].Name != "Lee Ietfchairexample" {
+		t.Errorf("IESG approval: %+v", a)
 	}
 }
 

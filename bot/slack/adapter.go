@@ -58,6 +58,9 @@ type Config struct {
 	Directory bot.DirectoryStore
 	// Store keeps event ids and the user cache.
 	Store Store
+	// SyncState, if set, reads what the directory sync keeps: the IETF
+	// group picker offers the groups it read (bot.SyncKeyIETFGroups).
+	SyncState func(ctx context.Context, key string) (string, error)
 
 	// Token is the bot token (SLACK_BOT_TOKEN, xoxb-…).
 	Token string

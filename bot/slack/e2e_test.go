@@ -23,11 +23,13 @@ func stateValues(v map[string]string) map[string]any {
 			if set {
 				el["selected_option"] = map[string]any{"text": map[string]any{"type": "plain_text", "text": x}, "value": x}
 			}
-		case bot.KindOrg:
-			el = map[string]any{"type": "external_select", "selected_option": nil}
-			if set {
-				el["selected_option"] = map[string]any{"text": map[string]any{"type": "plain_text", "text": x}, "value": x}
+		case bot.KindOrg, bot.KindGroups:
+			// A multi_external_select: one selected option per name.
+			opts := []any{}
+			for _, n := range bot.SplitGroups(x) {
+				opts = append(opts, map[string]any{"text": map[string]any{"type": "plain_text", "text": n}, "value": n})
 			}
+			el = map[string]any{"type": "multi_external_select", "selected_options": opts}
 		case bot.KindDate:
 			el = map[string]any{"type": "datepicker", "selected_date": nil}
 			if set {
@@ -140,7 +142,7 @@ func TestEndToEnd_SubmitThroughTheModalThenApproveWithAButton(t *testing.T) {
 	if open.TriggerID != "13345224609.738474920.8088930838d88f008e0" {
 		t.Errorf("views.open used trigger %q", open.TriggerID)
 	}
-	if !strings.Contains(string(open.View), `"initial_option":{"text":{"type":"plain_text","text":"3rd Generation Partnership Project (3GPP)"},"value":"3GPP"}`) {
+	if !strings.Contains(string(open.View), `"initial_options":[{"text":{"type":"plain_text","text":"3rd Generation Partnership Project (3GPP)"},"value":"3GPP"}]`) {
 		t.Errorf("the organization is not pre-selected: %s", open.View)
 	}
 

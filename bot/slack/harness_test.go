@@ -77,6 +77,7 @@ func (e *testEnv) start(opts ...envOption) {
 		Handler:       e.router,
 		Directory:     e.db,
 		Store:         e.db,
+		SyncState:     e.db.SyncState,
 		Token:         "xoxb-test",
 		APIURL:        e.fake.APIURL(),
 		SigningSecret: testSecret,

@@ -355,17 +355,38 @@ type optionsBody struct {
 	Options []*slack.OptionBlockObject `json:"options"`
 }
 
-// blockSuggestion serves the organization picker.
+// blockSuggestion serves the organization and IETF group pickers.
 func (a *Adapter) blockSuggestion(ic *slack.InteractionCallback) ack {
+	ctx, cancel := context.WithTimeout(a.ctx, 2*time.Second)
+	defer cancel()
+	if ic.BlockID == bot.FGroup {
+		return ack{body: optionsBody{Options: groupOptions(a.ietfGroups(ctx), ic.Value)}}
+	}
 	if ic.BlockID != bot.FOrg || a.cfg.Directory == nil {
 		return ack{body: optionsBody{Options: []*slack.OptionBlockObject{}}}
 	}
-	ctx, cancel := context.WithTimeout(a.ctx, 2*time.Second)
-	defer cancel()
 	d, err := a.cfg.Directory.Directory(ctx)
 	if err != nil {
 		a.log.Warn("could not read the directory for options", "err", err)
 		return ack{body: optionsBody{Options: []*slack.OptionBlockObject{}}}
 	}
 	return ack{body: optionsBody{Options: orgOptions(d, ic.Value)}}
+}
+
+// ietfGroups reads the IETF groups the directory sync kept (none before
+// the first sync, or without a SyncState).
+func (a *Adapter) ietfGroups(ctx context.Context) *bot.IETFGroups {
+	if a.cfg.SyncState == nil {
+		return &bot.IETFGroups{}
+	}
+	raw, err := a.cfg.SyncState(ctx, bot.SyncKeyIETFGroups)
+	if err != nil {
+		a.log.Warn("could not read the IETF groups for options", "err", err)
+		return &bot.IETFGroups{}
+	}
+	gs, err := bot.ParseIETFGroups(raw)
+	if err != nil {
+		return &bot.IETFGroups{}
+	}
+	return gs
 }

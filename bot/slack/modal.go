@@ -108,19 +108,25 @@ func inputBlock(f bot.FormField, value string, d *bot.Directory) *slack.InputBlo
 		s := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plainObject("Choose"), inputActionID, opts...)
 		s.InitialOption = initial
 		el = s
-	case bot.KindOrg:
-		s := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, plainObject("Type an acronym or a name"), inputActionID)
+	case bot.KindOrg, bot.KindGroups:
+		// Several bodies or groups, the first the main one: a multi-select
+		// whose options /slack/options serves (blockSuggestion).
+		placeholder := "Type an acronym or a name"
+		if f.Kind == bot.KindGroups {
+			placeholder = "Type a group: acronym or name (opsawg, IAB)"
+		}
+		s := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeExternal, plainObject(placeholder), inputActionID)
 		zero := 0
 		s.MinQueryLength = &zero
-		if value = strings.TrimSpace(value); value != "" {
-			label := value
-			if d != nil {
-				if o := d.OrgByAcronym(value); o != nil {
+		for _, v := range bot.SplitGroups(value) {
+			label := v
+			if d != nil && f.Kind == bot.KindOrg {
+				if o := d.OrgByAcronym(v); o != nil {
 					label = o.Label()
 				}
 			}
-			if len(value) <= maxOptionValue {
-				s.InitialOption = option(value, label)
+			if len(v) <= maxOptionValue {
+				s.InitialOptions = append(s.InitialOptions, option(v, label))
 			}
 		}
 		el = s
@@ -221,6 +227,12 @@ func submittedValues(state *slack.ViewState) map[string]string {
 			v = a.Value
 		case "static_select", "external_select", "radio_buttons":
 			v = a.SelectedOption.Value
+		case "multi_static_select", "multi_external_select":
+			var vs []string
+			for _, o := range a.SelectedOptions {
+				vs = append(vs, o.Value)
+			}
+			v = bot.JoinGroups(vs)
 		case "datepicker":
 			v = a.SelectedDate
 		case "checkboxes":

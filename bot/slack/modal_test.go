@@ -57,8 +57,11 @@ func TestModal_OneInputPerFieldWithinLimits(t *testing.T) {
 	if d := inputs[bot.FDirection].Element.(*slack.SelectBlockElement); d.InitialOption == nil || d.InitialOption.Value != "incoming" {
 		t.Errorf("direction initial option %+v", d.InitialOption)
 	}
-	if o := inputs[bot.FOrg].Element.(*slack.SelectBlockElement); o.Type != "external_select" || o.InitialOption.Value != "ITU-T SG15" {
+	if o := inputs[bot.FOrg].Element.(*slack.MultiSelectBlockElement); o.Type != "multi_external_select" || len(o.InitialOptions) != 1 || o.InitialOptions[0].Value != "ITU-T SG15" {
 		t.Errorf("organization element %+v", o)
+	}
+	if g := inputs[bot.FGroup].Element.(*slack.MultiSelectBlockElement); g.Type != "multi_external_select" {
+		t.Errorf("group element %+v", g)
 	}
 	if d := inputs[bot.FDeadline].Element.(*slack.DatePickerBlockElement); d.InitialDate != "2026-09-30" {
 		t.Errorf("deadline %q", d.InitialDate)
@@ -92,6 +95,7 @@ func TestSubmittedValues_ReadsEveryElementType(t *testing.T) {
 	raw := `{"values":{
 		"direction":{"value":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"Outgoing"},"value":"outgoing"}}},
 		"organization":{"value":{"type":"external_select","selected_option":{"text":{"type":"plain_text","text":"3GPP"},"value":"3GPP"}}},
+		"group":{"value":{"type":"multi_external_select","selected_options":[{"text":{"type":"plain_text","text":"IAB"},"value":"IAB"},{"text":{"type":"plain_text","text":"IESG"},"value":"IESG"}]}},
 		"deadline":{"value":{"type":"datepicker","selected_date":"2026-07-15"}},
 		"approved":{"value":{"type":"checkboxes","selected_options":[{"text":{"type":"plain_text","text":"Yes"},"value":"yes"}]}},
 		"title":{"value":{"type":"plain_text_input","value":"A <title>"}},
@@ -104,7 +108,7 @@ func TestSubmittedValues_ReadsEveryElementType(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := submittedValues(&st)
-	want := map[string]string{"direction": "outgoing", "organization": "3GPP", "deadline": "2026-07-15", "approved": "yes", "title": "A <title>", "related": "LS-2"}
+	want := map[string]string{"direction": "outgoing", "organization": "3GPP", "group": "IAB, IESG", "deadline": "2026-07-15", "approved": "yes", "title": "A <title>", "related": "LS-2"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -128,5 +132,29 @@ func TestViewErrors_OnlyExistingBlockIDs(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+}
+
+func TestGroupOptions_NamesAcronymsAndConcluded(t *testing.T) {
+	gs, err := bot.ParseIETFGroups(`[{"Acronym":"mpls","Name":"Multiprotocol Label Switching","Type":"wg","State":"active"},
+		{"Acronym":"pwe3","Name":"Pseudowire Emulation Edge to Edge","Type":"wg","State":"conclude"},
+		{"Acronym":"opsawg","Name":"Operations and Management Area Working Group","Type":"wg","State":"active"}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := groupOptions(gs, "Multiprotocol Label Switching")
+	if len(opts) == 0 || opts[0].Value != "mpls" {
+		t.Fatalf("full name: %+v", opts)
+	}
+	opts = groupOptions(gs, "pw")
+	if len(opts) != 1 || opts[0].Value != "pwe3" || !strings.Contains(opts[0].Text.Text, "(concluded)") {
+		t.Fatalf("prefix: %+v", opts)
+	}
+	if opts := groupOptions(gs, ""); len(opts) != 6 || opts[0].Value != "IETF" {
+		t.Fatalf("empty query: %d options, first %+v", len(opts), opts[0])
+	}
+	d := &bot.Directory{Orgs: []*bot.Organization{{ID: 1, Acronym: "ITU-T", Name: "ITU Telecommunication Standardization Sector"}}}
+	if opts := orgOptions(d, "ITU-T-SG-5"); len(opts) == 0 || opts[0].Value != "ITU-T SG5" || opts[0].Text.Text != "ITU-T SG5 (through ITU-T)" {
+		t.Fatalf("sub-body option: %+v", opts)
 	}
 }

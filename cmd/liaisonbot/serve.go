@@ -108,7 +108,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 			return nil, err
 		}
 		sa, err := slack.New(slack.Config{
-			Handler: router, Directory: db, Store: db,
+			Handler: router, Directory: db, Store: db, SyncState: db.SyncState,
 			Token: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL, SigningSecret: cfg.Slack.SigningSecret, AppToken: cfg.Slack.AppToken,
 			BotUserID: self.UserID, TeamID: self.TeamID, EnterpriseID: self.EnterpriseID,
 			Channel: cfg.Slack.Channel, Logger: g.logger, OnReject: s.metrics.slackRejected,

@@ -32,6 +32,10 @@ const (
 	GroupIETFWGCCAMP int64 = 9001 // ccamp (type wg); PLACEHOLDER id
 	GroupIAB         int64 = 7    // iab (type iab); PLACEHOLDER id
 	GroupIESG        int64 = 2    // iesg (type iesg); PLACEHOLDER id
+	GroupIETF        int64 = 1    // ietf (type ietf); PLACEHOLDER id
+	GroupAreaRTG     int64 = 1249 // rtg (type area); PLACEHOLDER id
+	GroupIETFWGMPLS  int64 = 9002 // mpls (type wg, area rtg); PLACEHOLDER id
+	GroupIETFWGPWE3  int64 = 9003 // pwe3 (type wg, area rtg, concluded); PLACEHOLDER id
 	PersonSystem     int64 = 1    // "(System)", as in the Datatracker
 )
 
@@ -53,6 +57,9 @@ const (
 	PersonWarren    int64 = 900102 // Warren Kumari, IAB liaison coordinator
 	PersonYingzhen  int64 = 900103 // Yingzhen Qu, IAB liaison coordinator
 	PersonYaroslav  int64 = 900104 // Yaroslav Rosomakho, IAB liaison coordinator
+	PersonJordan    int64 = 900010 // chair of ccamp
+	PersonKai       int64 = 900011 // AD of the area rtg
+	PersonLee       int64 = 900012 // chair of ietf (the IETF Chair)
 	StatementOld    int64 = 1935   // 2019, naive Pacific times, from_contact as email URI
 	Statement2006   int64 = 2006   // 2024, refers to 1935, tag taken, one removed attachment
 	Statement2106   int64 = 2106   // 2026, the doc's constructed example, mailbox from_contact
@@ -147,7 +154,11 @@ func DefaultData() *Data {
 		Group{ID: GroupIESG, Acronym: "iesg", Name: "Internet Engineering Steering Group", State: "active", Type: "iesg",
 			ListEmail: "iesg@ietf.org"},
 		Group{ID: GroupIETFWGCCAMP, Acronym: "ccamp", Name: "Common Control and Measurement Plane", State: "active",
-			Type: "wg", ListEmail: "ccamp@ietf.org", Description: "Placeholder description."},
+			Type: "wg", ListEmail: "ccamp@ietf.org", Description: "Placeholder description.", ParentID: GroupAreaRTG},
+		Group{ID: GroupIETF, Acronym: "ietf", Name: "Internet Engineering Task Force", State: "active", Type: "ietf"},
+		Group{ID: GroupAreaRTG, Acronym: "rtg", Name: "Routing Area", State: "active", Type: "area"},
+		Group{ID: GroupIETFWGMPLS, Acronym: "mpls", Name: "Multiprotocol Label Switching", State: "active", Type: "wg", ParentID: GroupAreaRTG},
+		Group{ID: GroupIETFWGPWE3, Acronym: "pwe3", Name: "Pseudowire Emulation Edge to Edge", State: "conclude", Type: "wg", ParentID: GroupAreaRTG},
 	)
 
 	person := func(id int64, name, plain, t string) Person {
@@ -168,6 +179,9 @@ func DefaultData() *Data {
 		person(PersonWarren, "Warren Kumari", "", "2022-06-01T00:00:00Z"),
 		person(PersonYingzhen, "Yingzhen Qu", "", "2022-06-01T00:00:00Z"),
 		person(PersonYaroslav, "Yaroslav Rosomakho", "", "2022-06-01T00:00:00Z"),
+		person(PersonJordan, "Jordan Chairexample", "", "2022-06-01T00:00:00Z"),
+		person(PersonKai, "Kai Adexample", "", "2022-06-01T00:00:00Z"),
+		person(PersonLee, "Lee Ietfchairexample", "", "2022-06-01T00:00:00Z"),
 	}
 	role := func(id int64, name string, group, person int64, email string) Role {
 		return Role{ID: id, Name: name, GroupID: group, PersonID: person, Email: email}
@@ -188,6 +202,9 @@ func DefaultData() *Data {
 		role(20013, "liaison_coordinator", GroupIAB, PersonWarren, "warren.kumari@example.org"),
 		role(20014, "liaison_coordinator", GroupIAB, PersonYingzhen, "yingzhen.qu@example.org"),
 		role(20015, "liaison_coordinator", GroupIAB, PersonYaroslav, "yaroslav.rosomakho@example.org"),
+		role(20016, "chair", GroupIETFWGCCAMP, PersonJordan, "jordan.chairexample@example.org"),
+		role(20017, "ad", GroupAreaRTG, PersonKai, "kai.adexample@example.org"),
+		role(20018, "chair", GroupIETF, PersonLee, "lee.ietfchairexample@example.org"),
 	}
 	for _, r := range d.Roles {
 		d.Emails = append(d.Emails, Email{Address: r.Email, PersonID: r.PersonID, Origin: "role: " + r.Name,
