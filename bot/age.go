@@ -47,3 +47,14 @@ func DescribeProvenance(p Provenance, now time.Time) string {
 	}
 	return s
 }
+
+// AgeChanges returns the moment after now when Age(t, ·) next may read
+// differently: Age counts whole days, so the next day boundary counted
+// from t (or t itself while it is in the future).
+func AgeChanges(t, now time.Time) time.Time {
+	if now.Before(t) {
+		return t
+	}
+	days := now.Sub(t) / (24 * time.Hour)
+	return t.Add((days + 1) * 24 * time.Hour)
+}

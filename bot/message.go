@@ -25,6 +25,10 @@ type Message struct {
 	// (reminders, nudges); other messages name them quietly where the
 	// platform can (Zulip's silent mentions).
 	Mentions bool
+	// Memo, when set, keeps the adapters' renderings of this message: it
+	// is set only on messages that are kept and answered again as they
+	// are, and never changed (see Memo).
+	Memo *Memo
 }
 
 // Block is one part of a message.

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ func contactCommand() *Definition {
 			"aliases and small typos all work.",
 		Examples: []string{"contact 3gpp", "who ITU-T", "find broadband forum"},
 		Run:      runContact,
+		Quick:    always,
 	}
 }
 
@@ -39,8 +41,16 @@ func runContact(ctx context.Context, c *Call) (*bot.Response, error) {
 		note := bot.Context{Text: bot.Words(fmt.Sprintf("%s is not in the directory: it is handled through %s's liaison, below.", echo(r.Group), r.Org.Acronym))}
 		m.Blocks = append([]bot.Block{m.Blocks[0], note}, m.Blocks[1:]...)
 		return reply(m), nil
+	case r.Org != nil && !r.Guess:
+		// The same for everyone who names the organization by a rule
+		// (its acronym, name, alias, or a Datatracker spelling): kept.
+		o, now := r.Org, c.now()
+		key := "contact\x00" + strconv.FormatInt(o.ID, 10) + "\x00" + o.Acronym
+		return reply(c.r.answers.answer(d, key, now, func() (bot.Message, time.Time) {
+			return ContactMessage(d, o, now, "", false), agesHold(now, contactProvenances(d, o)...)
+		})), nil
 	case r.Org != nil:
-		return reply(ContactMessage(d, r.Org, c.now(), echo(q), r.Guess)), nil
+		return reply(ContactMessage(d, r.Org, c.now(), echo(q), true)), nil
 	case len(r.Candidates) > 0:
 		return reply(didYouMean(q, r.Candidates, "contact")), nil
 	}
@@ -99,6 +109,22 @@ func ContactMessage(d *bot.Directory, o *bot.Organization, now time.Time, query 
 		{Label: "Open statements with " + o.Acronym, Command: "list open org " + o.Acronym},
 	}})
 	return bot.Message{Blocks: blocks, Summary: "Liaison contacts for " + o.Label()}
+}
+
+// contactProvenances are the provenances whose ages ContactMessage may
+// name.
+func contactProvenances(d *bot.Directory, o *bot.Organization) []bot.Provenance {
+	ps := []bot.Provenance{o.Provenance, d.Coordinators.Provenance}
+	sets := [][]bot.Person{o.Managers, o.Contacts}
+	if c := d.ManagingOrg(o); c != nil {
+		sets = append(sets, c.Managers)
+	}
+	for _, set := range sets {
+		for _, p := range set {
+			ps = append(ps, p.Provenance)
+		}
+	}
+	return ps
 }
 
 func coordEmail(d *bot.Directory) string {

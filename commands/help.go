@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 )
@@ -15,6 +16,7 @@ func helpCommand() *Definition {
 		Summary:  "what the bot can do, or how one command works",
 		Examples: []string{"help", "help submit"},
 		Run:      runHelp,
+		Quick:    always,
 	}
 }
 
@@ -24,10 +26,19 @@ func runHelp(ctx context.Context, c *Call) (*bot.Response, error) {
 		if d == nil {
 			return nil, c.r.unknown(strings.Fields(w)[0])
 		}
-		return reply(bot.Reply(commandHelp(d)...)), nil
+		return reply(c.r.answers.answer(nil, "help\x00"+d.Name, c.now(), func() (bot.Message, time.Time) {
+			return bot.Reply(commandHelp(d)...), time.Time{}
+		})), nil
 	}
+	return reply(c.r.answers.answer(nil, "help", c.now(), func() (bot.Message, time.Time) {
+		return helpMessage(c.r), time.Time{}
+	})), nil
+}
+
+// helpMessage lists every command.
+func helpMessage(r *Router) bot.Message {
 	var items []bot.Text
-	for _, d := range c.r.defs {
+	for _, d := range r.defs {
 		line := bot.Line(bot.Code(d.Usage), bot.Plain(" — "+d.Summary))
 		if len(d.Aliases) > 0 {
 			line = append(line, bot.Plain(" (also: "+strings.Join(d.Aliases, ", ")+")"))
@@ -37,12 +48,12 @@ func runHelp(ctx context.Context, c *Call) (*bot.Response, error) {
 		}
 		items = append(items, line)
 	}
-	return reply(bot.Reply(
+	return bot.Reply(
 		bot.Header{Text: "liaisonbot — the IETF liaison process in chat"},
 		bot.Paragraph{Text: bot.Words("Find the right liaison contact, submit and follow liaison statements. Commands:")},
 		bot.List{Items: items},
 		bot.Context{Text: bot.Line(bot.Plain("“help <command>” explains one command. Statements are named LS-<n>."))},
-	)), nil
+	)
 }
 
 // commandHelp is the detailed help of one command.

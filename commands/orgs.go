@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 )
@@ -16,6 +17,7 @@ func orgsCommand() *Definition {
 		Summary:  "organizations with a liaison relationship, and their IETF liaison managers",
 		Examples: []string{"orgs", "orgs history 3GPP"},
 		Run:      runOrgs,
+		Quick:    func(args string) bool { return strings.TrimSpace(args) == "" },
 	}
 }
 
@@ -30,7 +32,9 @@ func runOrgs(ctx context.Context, c *Call) (*bot.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(OrgsMessage(d)), nil
+	return reply(c.r.answers.answer(d, "orgs", c.now(), func() (bot.Message, time.Time) {
+		return OrgsMessage(d), time.Time{}
+	})), nil
 }
 
 // OrgsMessage lists the directory: organizations with a relationship and

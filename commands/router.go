@@ -41,7 +41,14 @@ type Definition struct {
 	Help     string // a paragraph, optional
 	Examples []string
 	Run      func(ctx context.Context, c *Call) (*bot.Response, error)
+	// Quick, if set, tells from the arguments whether Run answers at once
+	// (from the directory in memory: no network, no write); see
+	// Router.Quick.
+	Quick func(args string) bool
 }
+
+// always is a Definition.Quick for commands that always answer at once.
+func always(string) bool { return true }
 
 // Call is one run of a command.
 type Call struct {
@@ -78,6 +85,8 @@ type Router struct {
 
 	defs  []*Definition
 	index map[string]*Definition
+	// answers are the directory's answers, kept (answers.go).
+	answers answerCache
 
 	groupsMu  sync.Mutex
 	groupsRaw string          // the stored list, as last read
@@ -153,6 +162,44 @@ func (r *Router) Register(d *Definition) {
 		r.index[w] = d
 	}
 	r.defs = append(r.defs, d)
+	r.answers.reset() // help lists the commands
+}
+
+// Quick reports whether req will be answered at once (bot.QuickHandler):
+// a command line, outside a direct conversation (where a form may be in
+// progress, which takes a read of the store), of a command that answers
+// from memory, from an actor whose identification needs no write (the
+// first command of a chat user whose platform email is a directory
+// person's ties them to that person, a write). The adapters then run it
+// without racing it against the platform's deadline.
+func (r *Router) Quick(ctx context.Context, req *bot.Request) bool {
+	if req.Submit != nil || req.Channel.DM || req.Platform == bot.PlatformConsole || len(req.Text) > MaxCommandLength {
+		return false
+	}
+	word, rest := SplitCommand(Sanitize(req.Text))
+	if word == "" {
+		word = "help"
+	}
+	def := r.index[word]
+	if def == nil || def.Quick == nil || !def.Quick(rest) {
+		return false
+	}
+	a := req.Actor
+	if a.Person != nil {
+		return true
+	}
+	d, err := r.Store.Directory(ctx)
+	if err != nil {
+		return false
+	}
+	platform := a.Platform
+	if platform == "" {
+		platform = req.Platform
+	}
+	if d.LinkedPerson(platform, a.UserID) != nil {
+		return true
+	}
+	return a.Email == "" || d.PersonWithEmail(a.Email) == nil || !bot.ValidEmail(a.Email)
 }
 
 // Lookup returns the definition for a command word or alias.
@@ -301,7 +348,7 @@ func (r *Router) identify(ctx context.Context, req *bot.Request) error {
 		a.Person = p
 		return nil
 	}
-	if a.Email == "" || !bot.ValidEmail(a.Email) || d.PersonWithEmail(a.Email) == nil {
+	if a.Email == "" || d.PersonWithEmail(a.Email) == nil || !bot.ValidEmail(a.Email) {
 		return nil
 	}
 	// First command from this chat user: tie them to the directory person

@@ -17,6 +17,10 @@ import (
 // Config is the effective configuration.
 type Config struct {
 	DB string // SQLite file
+	// DatabaseURL, when set, is the PostgreSQL database
+	// ("postgres://user:pass@host/db") that replaces the SQLite file:
+	// several serve processes may share it.
+	DatabaseURL string
 	// DBSync is SQLite's synchronous mode: full (default: an answered
 	// change survives a power cut), normal (faster; a power cut may drop the
 	// last changes) or extra.
@@ -269,6 +273,23 @@ func (c *Config) FillZulipFromRC(site, email, apiKey string) {
 // Platforms reports whether any chat platform is configured (Slack, or
 // Zulip in either mode): without one, serve answers only its health and
 // metrics endpoints and only the console is of use.
+// Database is what the store opens: the PostgreSQL URL when one is set,
+// else the SQLite file.
+func (c *Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DB
+}
+
+// DatabaseEnv names the variable that chose the database, for messages.
+func (c *Config) DatabaseEnv() string {
+	if c.DatabaseURL != "" {
+		return "LIAISONBOT_DATABASE_URL"
+	}
+	return "LIAISONBOT_DB"
+}
+
 func (c *Config) Platforms() bool { return c.Slack.Enabled() || c.Zulip.Enabled() }
 
 // IsAdmin reports whether the actor key is a configured admin.

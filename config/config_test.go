@@ -174,3 +174,30 @@ func TestLoad_BoardSettings(t *testing.T) {
 		t.Errorf("a bad flag: %v", err)
 	}
 }
+
+func TestLoad_DatabaseURLFromFileEnvOrSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "c.toml")
+	os.WriteFile(f, []byte("[storage]\nurl = \"postgres://bot@db.example.org/liaisonbot\"\n"), 0o600)
+	c, err := Load(f, env(nil))
+	if err != nil || c.Database() != "postgres://bot@db.example.org/liaisonbot" || c.DatabaseEnv() != "LIAISONBOT_DATABASE_URL" || c.Validate() != nil {
+		t.Fatalf("from the file: %v %q %v", err, c.Database(), c.Validate())
+	}
+	secret := filepath.Join(dir, "url")
+	os.WriteFile(secret, []byte("postgresql://bot:s3cret@db2.example.org:5433/lb?sslmode=verify-full\n"), 0o600)
+	c, err = Load(f, env(map[string]string{"LIAISONBOT_DATABASE_URL_FILE": secret}))
+	if err != nil || c.Database() != "postgresql://bot:s3cret@db2.example.org:5433/lb?sslmode=verify-full" {
+		t.Fatalf("from LIAISONBOT_DATABASE_URL_FILE: %v %q", err, c.Database())
+	}
+	if strings.Contains(c.String(), "s3cret") {
+		t.Errorf("config check shows the database password:\n%s", c)
+	}
+	c, _ = Load("", env(nil))
+	if c.Database() != "liaisonbot.db" || c.DatabaseEnv() != "LIAISONBOT_DB" {
+		t.Errorf("without a URL: %q (%s), want the SQLite file", c.Database(), c.DatabaseEnv())
+	}
+	c, _ = Load("", env(map[string]string{"LIAISONBOT_DATABASE_URL": "mysql://x"}))
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "LIAISONBOT_DATABASE_URL: must be a PostgreSQL URL") {
+		t.Errorf("a URL that is not PostgreSQL: %v", err)
+	}
+}

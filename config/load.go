@@ -100,6 +100,7 @@ func settings(c *Config) []setting {
 	r := &c.Reminders
 	return []setting{
 		str("LIAISONBOT_DB", "storage.db", &c.DB, false),
+		str("LIAISONBOT_DATABASE_URL", "storage.url", &c.DatabaseURL, true),
 		str("LIAISONBOT_DB_SYNCHRONOUS", "storage.synchronous", &c.DBSync, false),
 		str("LIAISONBOT_ADDR", "http.addr", &c.Addr, false),
 		dur("LIAISONBOT_SHUTDOWN_TIMEOUT", "http.shutdown_timeout", &c.ShutdownTimeout),
@@ -263,6 +264,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DB == "" {
 		bad("LIAISONBOT_DB", "must not be empty")
+	}
+	if u := strings.ToLower(c.DatabaseURL); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		bad("LIAISONBOT_DATABASE_URL", "must be a PostgreSQL URL (postgres://user:password@host:5432/database); leave it unset for the SQLite file LIAISONBOT_DB")
 	}
 	switch strings.ToLower(c.DBSync) {
 	case "full", "normal", "extra":

@@ -10,6 +10,7 @@ import (
 )
 
 func TestBackup_ConsistentCopyWhileWriting(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	d := MustSeed(t, db)

@@ -21,14 +21,14 @@ const MaxReplies = 200
 const MaxGroups = 2000
 
 // boardWhere adds the board's filters of q to a list query's WHERE terms.
-func boardWhere(q bot.ListQuery) ([]string, []any) {
+func boardWhere(d dialect, q bot.ListQuery) ([]string, []any) {
 	var where []string
 	var args []any
 	// The feed, and a list by purpose, read in the order of their own
 	// index: "+state" keeps the planner from picking the state index
 	// instead and reading (or sorting) every statement in the state.
 	state := "state"
-	if q.Order == bot.ByChange || (q.Purpose != "" && q.Filter == bot.ListAll) {
+	if d == dialectSQLite && (q.Order == bot.ByChange || (q.Purpose != "" && q.Filter == bot.ListAll)) {
 		state = "+state"
 	}
 	switch {
@@ -58,8 +58,8 @@ func boardWhere(q bot.ListQuery) ([]string, []any) {
 		args = append(args, g)
 	}
 	if q.Words != "" {
-		where = append(where, "id IN (SELECT docid FROM statements_fts WHERE statements_fts MATCH ?)")
-		args = append(args, ftsQuery(q.Words))
+		where = append(where, "id IN (SELECT docid FROM statements_fts WHERE "+d.ftsMatch()+")")
+		args = append(args, d.ftsArg(q.Words))
 	}
 	return where, args
 }
@@ -83,7 +83,7 @@ func (t *statementTx) indexGroups(s *bot.Statement) error {
 		return err
 	}
 	for _, g := range s.IETFGroups() {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO statement_groups (statement_id, name, state) VALUES (?, ?, ?)`,
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_groups (statement_id, name, state) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			s.ID, g, string(s.State)); err != nil {
 			return err
 		}
@@ -122,17 +122,23 @@ func (db *DB) IETFGroups(ctx context.Context, states []bot.State) ([]string, err
 	args = append(args, MaxGroups)
 	var out []string
 	err := db.read(ctx, "read IETF groups", func(tx *sqlx.Tx) error {
-		return tx.SelectContext(ctx, &out, groupsQuery(in), args...)
+		return tx.SelectContext(ctx, &out, groupsQuery(db.dialect, in), args...)
 	})
 	return out, err
 }
 
-func groupsQuery(in string) string {
+func groupsQuery(d dialect, in string) string {
+	// SQLite bounds the recursion itself; PostgreSQL refuses a LIMIT there,
+	// and stops it when the outer query has its rows.
+	inner, outer := "LIMIT ?", ""
+	if d == dialectPostgres {
+		inner, outer = "", " LIMIT ?"
+	}
 	return `WITH RECURSIVE g (name) AS (
 		SELECT (SELECT name FROM statement_groups WHERE ` + in + ` ORDER BY name LIMIT 1)
 		UNION ALL
 		SELECT (SELECT name FROM statement_groups WHERE name > g.name AND ` + in + ` ORDER BY name LIMIT 1)
 		FROM g WHERE g.name IS NOT NULL
-		LIMIT ?
-	) SELECT name FROM g WHERE name IS NOT NULL`
+		` + inner + `
+	) SELECT name FROM g WHERE name IS NOT NULL` + outer
 }

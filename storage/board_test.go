@@ -223,6 +223,7 @@ func TestIETFGroups_OncePerGroupInPublicStates(t *testing.T) {
 // the groups of statements stored before it the way the store does for
 // new ones.
 func TestMigration_StatementGroupsBackfill(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db := MustOpenDBAt(t, path)
@@ -331,7 +332,7 @@ func TestBoardQueries_UseIndexes(t *testing.T) {
 			}
 		}
 		for name, q := range boardQueries(org.ID) {
-			w, args := listWhere(q)
+			w, args := listWhere(dialectSQLite, q)
 			plan := explain(t, db, `SELECT `+statementColumns+` FROM statements`+w+` LIMIT 51`, args...)
 			where := fmt.Sprintf("%s (analyzed %v)", name, analyzed)
 			if strings.Contains(plan, "SCAN statements\n") {
@@ -359,7 +360,7 @@ func TestBoardQueries_UseIndexes(t *testing.T) {
 		if !strings.Contains(plan, "statements_related") {
 			t.Errorf("replies do not use the related index:\n%s", plan)
 		}
-		plan = explain(t, db, groupsQuery("state IN (?)"), "posted", "posted", MaxGroups)
+		plan = explain(t, db, groupsQuery(dialectSQLite, "state IN (?)"), "posted", "posted", MaxGroups)
 		if !strings.Contains(plan, "statement_groups_name") || strings.Contains(plan, "SCAN statement_groups\n") {
 			t.Errorf("the group list does not walk its index:\n%s", plan)
 		}

@@ -1,7 +1,9 @@
-// Package storage is liaisonbot's SQLite store: it implements the bot
-// package's store interfaces with github.com/jmoiron/sqlx and
-// github.com/mattn/go-sqlite3, applies its embedded migrations at open, and
-// carries the bundled default directory.
+// Package storage is liaisonbot's store: it implements the bot package's
+// store interfaces with github.com/jmoiron/sqlx on SQLite
+// (github.com/mattn/go-sqlite3, the default: one file, one process) or on
+// PostgreSQL (github.com/jackc/pgx/v5, for several replicas), applies the
+// dialect's embedded migrations at open, and carries the bundled default
+// directory. What differs between the dialects is in dialect.go.
 package storage
 
 import (
@@ -19,13 +21,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_postgres/*.sql
 var migrationFiles embed.FS
 
 // DB is the store. It has one writer connection (SQLite allows one writer at
@@ -33,15 +36,21 @@ var migrationFiles embed.FS
 // SQLITE_BUSY) and a pool of readers (WAL lets them read while the writer
 // writes).
 type DB struct {
-	Path   string
+	Path   string // the SQLite file, or the PostgreSQL URL without its password
 	Now    bot.Clock
 	Logger *slog.Logger
 	// OnNotice, if set, is called after a transaction that wrote outbox
 	// rows commits (the dispatcher's Wake).
 	OnNotice func()
 
-	w *sqlx.DB // the writer: one connection, BEGIN IMMEDIATE
-	r *sqlx.DB // readers
+	w *sqlx.DB // the writer: one connection, BEGIN IMMEDIATE (PostgreSQL: the pool)
+	r *sqlx.DB // readers (PostgreSQL: the same pool)
+
+	dialect  dialect
+	schema   string // PostgreSQL: the schema the tables are in
+	writeKey int64  // PostgreSQL: the advisory lock every writer takes
+	pgcfg    *pgx.ConnConfig
+	changes  changes
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt // prepared reader statements of hot paths
@@ -102,7 +111,8 @@ func WithSynchronous(mode string) Option {
 	return func(o *options) { o.synchronous = strings.ToUpper(strings.TrimSpace(mode)) }
 }
 
-// Open opens (creating if needed) the database at path and migrates it.
+// Open opens the database at path and migrates it: path is a PostgreSQL
+// URL (postgres://…, see IsPostgresURL) or a SQLite file, created if needed.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
@@ -111,10 +121,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path)
+	}
 	if !slices.Contains(SyncModes, o.synchronous) {
 		return nil, fmt.Errorf("open database %s: synchronous %q is not one of %s", path, o.synchronous, strings.Join(SyncModes, ", "))
 	}
-	db := &DB{Path: path, Now: time.Now, Logger: slog.Default()}
+	db := &DB{Path: path, Now: time.Now, Logger: slog.Default(), dialect: dialectSQLite}
+	db.changes.db = db
 	var err error
 	if db.w, err = sqlx.Open("sqlite3", dsn(path, o.synchronous, false)); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -139,6 +153,44 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.r.SetMaxIdleConns(8)
 	return db, nil
 }
+
+// openPostgres opens a pool on the PostgreSQL database at target, migrates
+// it (one process at a time: the first replica to start migrates, the
+// others wait for it) and starts listening for the other replicas' change
+// notices.
+func openPostgres(ctx context.Context, target string) (*DB, error) {
+	cfg, err := pgConnConfig(target)
+	if err != nil {
+		return nil, err
+	}
+	shown := RedactURL(target)
+	db := &DB{Path: shown, Now: time.Now, Logger: slog.Default(), dialect: dialectPostgres}
+	db.pgcfg = cfg
+	db.w = openPostgresPool(cfg)
+	db.w.SetMaxOpenConns(PostgresPoolSize)
+	db.w.SetMaxIdleConns(PostgresPoolSize)
+	db.w.SetConnMaxIdleTime(5 * time.Minute)
+	db.r = db.w
+	if err := db.w.GetContext(ctx, &db.schema, `SELECT current_schema()`); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("open database %s: %w", shown, err)
+	}
+	db.writeKey = lockKey(db.schema, "writer")
+	if err := db.migrate(ctx); err != nil {
+		db.w.Close()
+		return nil, fmt.Errorf("migrate database %s: %w", shown, err)
+	}
+	db.changes.start(db, cfg)
+	return db, nil
+}
+
+// PostgresPoolSize is how many connections a replica opens to PostgreSQL
+// (besides one that listens for change notices and, on the Zulip leader,
+// one that holds the leadership).
+const PostgresPoolSize = 16
+
+// Postgres reports whether the store is PostgreSQL.
+func (db *DB) Postgres() bool { return db.dialect == dialectPostgres }
 
 // dsn puts the per-connection settings in the connection string, so every
 // pooled connection has them.
@@ -179,13 +231,14 @@ func (db *DB) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	db.changes.stop()
 	db.stmtMu.Lock()
 	for _, s := range db.stmts {
 		errs = append(errs, s.Close())
 	}
 	db.stmts = nil
 	db.stmtMu.Unlock()
-	if db.r != nil {
+	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}
 	if db.w != nil {
@@ -203,27 +256,43 @@ func (db *DB) Ping(ctx context.Context) error {
 // now is the store's clock in UTC.
 func (db *DB) now() time.Time { return db.Now().UTC() }
 
-// migrate applies the embedded migrations that are not yet recorded, in
-// file-name order, each in its own transaction.
+// migrate applies the dialect's embedded migrations that are not yet
+// recorded, in file-name order, each in its own transaction, on one
+// connection (on PostgreSQL, under a session advisory lock: replicas
+// starting together migrate one after the other).
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	conn, err := db.w.Connx(ctx)
+	if err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	defer conn.Close()
+	dir := "migrations"
+	if db.Postgres() {
+		dir = "migrations_postgres"
+		key := lockKey(db.schema, "migrate")
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(?)`, key); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(?)`, key)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFiles, dir+"/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := db.migrateFile(ctx, name); err != nil {
+		if err := db.migrateFile(ctx, conn, name); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.w.BeginTxx(ctx, nil)
+func (db *DB) migrateFile(ctx context.Context, conn *sqlx.Conn, name string) error {
+	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -248,14 +317,36 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	return tx.Commit()
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE on the single writer
-// connection) and commits it.
+// write runs fn in a write transaction and commits it: on SQLite, BEGIN
+// IMMEDIATE on the single writer connection; on PostgreSQL, a transaction
+// that first takes the writers' advisory lock, so that writers on every
+// replica queue as they do on SQLite (every read-then-write of the
+// package stays as safe as it is there). The changes fn announced are
+// told to this process's subscribers after the commit (and, on
+// PostgreSQL, to the other replicas' by NOTIFY, at the commit).
 func (db *DB) write(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
+	return db.writeTx(ctx, op, true, fn)
+}
+
+// writeRows is write without the writers' lock on PostgreSQL: for the
+// outbox's claims and leases, which lock the rows they change, so that
+// dispatchers on several replicas do not queue behind each other.
+func (db *DB) writeRows(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
+	return db.writeTx(ctx, op, false, fn)
+}
+
+func (db *DB) writeTx(ctx context.Context, op string, serial bool, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return bot.Internal(op, err)
 	}
 	defer tx.Rollback()
+	defer db.changes.forget(tx)
+	if serial && db.Postgres() {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, db.writeKey); err != nil {
+			return bot.Internal(op, err)
+		}
+	}
 	if err := fn(tx); err != nil {
 		var be *bot.Error
 		if errors.As(err, &be) {
@@ -266,13 +357,18 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) 
 	if err := tx.Commit(); err != nil {
 		return bot.Internal(op, err)
 	}
+	db.changes.committed(tx)
 	return nil
 }
 
 // read runs fn in a read transaction on the reader pool, so that it sees
 // one consistent snapshot.
 func (db *DB) read(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.r.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.Postgres() {
+		opts.Isolation = sql.LevelRepeatableRead // one snapshot, as SQLite's read transaction
+	}
+	tx, err := db.r.BeginTxx(ctx, opts)
 	if err != nil {
 		return bot.Internal(op, err)
 	}

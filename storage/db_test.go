@@ -22,7 +22,7 @@ func MustOpenDB(tb testing.TB) *DB {
 // closed when the test ends.
 func MustOpenDBAt(tb testing.TB, path string) *DB {
 	tb.Helper()
-	db, err := Open(context.Background(), path)
+	db, err := Open(context.Background(), storePath(tb, path))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -87,6 +87,7 @@ func TestOpen_MigratesOnceAndRecords(t *testing.T) {
 }
 
 func TestReaders_CannotWrite(t *testing.T) {
+	sqliteOnly(t)
 	db := MustOpenDB(t)
 	if _, err := db.r.Exec(`INSERT INTO people (name, email) VALUES ('x', 'x@example.org')`); err == nil {
 		t.Fatal("a reader connection wrote to the database")
@@ -303,6 +304,7 @@ func synchronousOf(tb testing.TB, db *DB) (writer, reader int) {
 }
 
 func TestOpen_SynchronousIsFullUnlessLowered(t *testing.T) {
+	sqliteOnly(t)
 	db := MustOpenDB(t)
 	if w, r := synchronousOf(t, db); w != 2 || r != 2 {
 		t.Errorf("default synchronous: writer %d, reader %d; want 2 (FULL): an answered submission must survive a power cut", w, r)

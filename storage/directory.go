@@ -41,8 +41,9 @@ func (db *DB) Seed(ctx context.Context) (*bot.DirectoryDiff, error) {
 }
 
 // Directory returns the current directory. The snapshot is cached; it is
-// reloaded after this process changes the directory, and at most every
-// DirectoryRecheck when another process changed it.
+// reloaded after this process changes the directory, as soon as another
+// replica's change is heard (PostgreSQL's NOTIFY, see OnChange), and in any
+// case at most every DirectoryRecheck when another process changed it.
 func (db *DB) Directory(ctx context.Context) (*bot.Directory, error) {
 	db.dirMu.Lock()
 	defer db.dirMu.Unlock()
@@ -183,7 +184,12 @@ func (db *DB) applyDirectory(ctx context.Context, e directoryEdit, seed bool) (*
 	if e.DryRun {
 		err = db.read(ctx, "preview directory change", run)
 	} else {
-		err = db.write(ctx, "change directory", run)
+		err = db.write(ctx, "change directory", func(tx *sqlx.Tx) error {
+			if err := run(tx); err != nil {
+				return err
+			}
+			return db.changed(tx, ChangeDirectory)
+		})
 		db.invalidateDirectory()
 	}
 	if err != nil {

@@ -31,6 +31,9 @@ var historyActor = bot.Actor{Platform: bot.PlatformSlack, UserID: "U0JOSE", Name
 // drops the trigger.
 func refuse(t *testing.T, db *DB, table, column, like string) func() {
 	t.Helper()
+	if db.Postgres() {
+		return refusePostgres(t, db, table, column, like)
+	}
 	if _, err := db.w.Exec(fmt.Sprintf(`CREATE TRIGGER refuse_history BEFORE INSERT ON %s WHEN NEW.%s LIKE '%s'
 		BEGIN SELECT RAISE(ABORT, 'history refused by the test'); END`, table, column, like)); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -85,15 +84,14 @@ func TestSettle_SplitsTheRowAndWritesTheNoticesTogether(t *testing.T) {
 
 func TestSettle_RefusedOnAClaimLostChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "bot.db")
-	db := MustOpenDBAt(t, path)
+	db := MustOpenDB(t)
 	it, now := mailRow(t, db, "d1")
-	before := dbdump.Dump(t, path)
+	before := dbdump.Dump(t, db.Path)
 	err := db.Settle(ctx, it.ID, "d2", []bot.OutboxPart{part(it, bot.OutboxSent, "a@example.org"), part(it, bot.OutboxFailed, "b@example.org")}, nil, now)
 	if err == nil {
 		t.Fatal("settled by a dispatcher that does not hold the row")
 	}
-	if after := dbdump.Dump(t, path); after != before {
+	if after := dbdump.Dump(t, db.Path); after != before {
 		t.Error("a refused settle changed the database")
 	}
 }

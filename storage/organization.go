@@ -273,12 +273,9 @@ func upsertOrg(ctx context.Context, tx *sqlx.Tx, o *bot.Organization, id int64, 
 			WHERE id = ?`, append(args, id)...)
 		return id, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO organizations (acronym, name, relationship, reference, url, notes, cc, parent,
-		datatracker_id, in_datatracker, source, as_of, edited_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	err := tx.GetContext(ctx, &id, `INSERT INTO organizations (acronym, name, relationship, reference, url, notes, cc, parent,
+		datatracker_id, in_datatracker, source, as_of, edited_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...)
+	return id, err
 }
 
 func insertRole(ctx context.Context, tx *sqlx.Tx, org sql.NullInt64, role bot.Role, pos int, p bot.Person) error {

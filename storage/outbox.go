@@ -19,13 +19,14 @@ import (
 // Enqueue writes the notice's outbox rows for s, one per target, in the
 // transaction: who hears about what is the bot.Audience's to decide.
 func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
-	wrote, err := enqueue(t.ctx, t.tx, s.ID, n, t.db.now())
+	wrote, err := t.db.enqueue(t.ctx, t.tx, s.ID, n, t.db.now())
 	t.enqueued = t.enqueued || wrote
 	return err
 }
 
-// enqueue writes the notice's rows about the statement with the id.
-func enqueue(ctx context.Context, tx *sqlx.Tx, statement int64, n bot.Notice, at time.Time) (bool, error) {
+// enqueue writes the notice's rows about the statement with the id (and
+// tells the dispatchers, on every replica, after the commit).
+func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, statement int64, n bot.Notice, at time.Time) (bool, error) {
 	buf, err := json.Marshal(n.Data)
 	if err != nil {
 		return false, err
@@ -40,6 +41,9 @@ func enqueue(ctx context.Context, tx *sqlx.Tx, statement int64, n bot.Notice, at
 			return wrote, err
 		}
 		wrote = true
+	}
+	if wrote {
+		return wrote, db.changed(tx, ChangeOutbox)
 	}
 	return wrote, nil
 }
@@ -85,10 +89,14 @@ type outboxRow struct {
 // channel, the most overdue first.
 func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, lease time.Duration, lim bot.ClaimLimits, skip []string) ([]bot.OutboxItem, error) {
 	var out []bot.OutboxItem
-	err := db.write(ctx, "claim notices", func(tx *sqlx.Tx) error {
+	err := db.writeRows(ctx, "claim notices", func(tx *sqlx.Tx) error {
 		q, args := claimQuery(now, lim, skip)
 		var rows []outboxRow
 		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+			return err
+		}
+		rows, err := db.lockClaimable(ctx, tx, rows, now)
+		if err != nil {
 			return err
 		}
 		channels := map[string]bool{}
@@ -114,6 +122,42 @@ func (db *DB) ClaimNotices(ctx context.Context, owner string, now time.Time, lea
 		return nil
 	})
 	return out, err
+}
+
+// lockClaimable keeps the rows this transaction could lock. On SQLite the
+// single writer is alone, and keeps them all. On PostgreSQL, dispatchers on
+// other replicas claim at the same time: each row is locked FOR UPDATE
+// SKIP LOCKED (a row another claimer holds is left to it, not waited for)
+// and checked again once locked (one claimed and committed meanwhile is
+// leased, and dropped).
+func (db *DB) lockClaimable(ctx context.Context, tx *sqlx.Tx, rows []outboxRow, now time.Time) ([]outboxRow, error) {
+	if !db.Postgres() || len(rows) == 0 {
+		return rows, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	q, args, err := sqlx.In(`SELECT id FROM outbox WHERE id IN (?) AND status = 'pending' AND claimed_until <= ?
+		FOR UPDATE SKIP LOCKED`, ids, now.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	var locked []int64
+	if err := tx.SelectContext(ctx, &locked, q, args...); err != nil {
+		return nil, err
+	}
+	keep := make(map[int64]bool, len(locked))
+	for _, id := range locked {
+		keep[id] = true
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if keep[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // claimQuery selects the claimable rows, numbered within their channel, and
@@ -147,7 +191,7 @@ func claimQuery(now time.Time, lim bot.ClaimLimits, skip []string) (string, []an
 		}
 		perChannel += " ELSE 1 END"
 	}
-	q += `) WHERE nth <= ` + perChannel + ` ORDER BY next_attempt_at, id LIMIT ?`
+	q += `) claimable WHERE nth <= ` + perChannel + ` ORDER BY next_attempt_at, id LIMIT ?`
 	args = append(args, lim.Rows)
 	return q, args
 }
@@ -159,7 +203,7 @@ func claimQuery(now time.Time, lim bot.ClaimLimits, skip []string) (string, []an
 // the lease was renewed.
 func (db *DB) RenewClaim(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) (bool, error) {
 	var held bool
-	err := db.write(ctx, "renew notice claim", func(tx *sqlx.Tx) error {
+	err := db.writeRows(ctx, "renew notice claim", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_until = ?
 			WHERE id = ? AND claimed_by = ? AND status = 'pending' AND claimed_until > ?`,
 			now.Add(lease).UnixMilli(), id, owner, now.UnixMilli())
@@ -180,7 +224,7 @@ var errLeaseLost = errors.New("outbox row no longer leased to this dispatcher")
 // id, and the thread it started is remembered for the statement's later
 // notices in that channel.
 func (db *DB) MarkSent(ctx context.Context, id int64, owner string, d bot.Delivered, now time.Time) error {
-	return db.write(ctx, "mark notice sent", func(tx *sqlx.Tx) error {
+	return db.writeRows(ctx, "mark notice sent", func(tx *sqlx.Tx) error {
 		var it outboxRow
 		if err := tx.GetContext(ctx, &it, `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts
 			FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner); err != nil {
@@ -204,7 +248,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, owner string, d bot.Delive
 
 // MarkRetry puts the row back for another attempt at next.
 func (db *DB) MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error {
-	return db.write(ctx, "mark notice for retry", func(tx *sqlx.Tx) error {
+	return db.writeRows(ctx, "mark notice for retry", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ?,
 			claimed_until = 0 WHERE id = ? AND claimed_by = ? AND status = 'pending'`, next.UnixMilli(), truncate(lastErr, 500), id, owner)
 		return leaseCheck(res, err)
@@ -214,8 +258,8 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, owner string, next time.T
 // Release gives a claimed row back undelivered, not before next (a channel
 // that must wait): no attempt is counted.
 func (db *DB) Release(ctx context.Context, id int64, owner string, next time.Time) error {
-	return db.write(ctx, "release notice", func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), claimed_until = 0
+	return db.writeRows(ctx, "release notice", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = `+db.dialect.greatest("next_attempt_at", "?")+`, claimed_until = 0
 			WHERE id = ? AND claimed_by = ? AND status = 'pending'`, next.UnixMilli(), id, owner)
 		return leaseCheck(res, err)
 	})
@@ -226,7 +270,7 @@ func (db *DB) Release(ctx context.Context, id int64, owner string, next time.Tim
 // claims at once instead of waiting for their leases to run out.
 func (db *DB) ReleaseOwner(ctx context.Context, owner string) (int, error) {
 	var n int64
-	err := db.write(ctx, "release claims", func(tx *sqlx.Tx) error {
+	err := db.writeRows(ctx, "release claims", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_until = 0 WHERE claimed_by = ? AND status = 'pending' AND claimed_until > 0`, owner)
 		if err != nil {
 			return err
@@ -240,7 +284,7 @@ func (db *DB) ReleaseOwner(ctx context.Context, owner string) (int, error) {
 // MarkFailed parks the row as failed with its last error; later rows of its
 // stream go on.
 func (db *DB) MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error {
-	return db.write(ctx, "park notice", func(tx *sqlx.Tx) error {
+	return db.writeRows(ctx, "park notice", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
 			claimed_until = 0 WHERE id = ? AND claimed_by = ? AND status = 'pending'`, truncate(lastErr, 500), id, owner)
 		return leaseCheck(res, err)
@@ -256,8 +300,7 @@ func (db *DB) Settle(ctx context.Context, id int64, owner string, parts []bot.Ou
 	if len(parts) == 0 {
 		return fmt.Errorf("settle notice %d: no outcome", id)
 	}
-	wrote := false
-	err := db.write(ctx, "settle notice", func(tx *sqlx.Tx) error {
+	return db.writeRows(ctx, "settle notice", func(tx *sqlx.Tx) error {
 		var row struct {
 			outboxRow
 			Stream string `db:"stream"`
@@ -297,21 +340,20 @@ func (db *DB) Settle(ctx context.Context, id int64, owner string, parts []bot.Ou
 				p.Status, row.Created, next, row.Attempts+1, truncate(p.LastError, 500), sentAt, p.MessageID); err != nil {
 				return err
 			}
-			wrote = wrote || p.Status == bot.OutboxPending
+			if p.Status == bot.OutboxPending {
+				// A row to deliver: the dispatchers hear of it.
+				if err := db.changed(tx, ChangeOutbox); err != nil {
+					return err
+				}
+			}
 		}
 		for _, n := range notices {
-			w, err := enqueue(ctx, tx, row.Statement, n, now)
-			if err != nil {
+			if _, err := db.enqueue(ctx, tx, row.Statement, n, now); err != nil {
 				return err
 			}
-			wrote = wrote || w
 		}
 		return nil
 	})
-	if err == nil && wrote && db.OnNotice != nil {
-		db.OnNotice()
-	}
-	return err
 }
 
 func leaseCheck(res sql.Result, err error) error {

@@ -30,11 +30,8 @@ func upsertPerson(ctx context.Context, tx *sqlx.Tx, name, email string) (int64, 
 		}
 		return id, err
 	case errors.Is(err, sql.ErrNoRows):
-		res, err := tx.ExecContext(ctx, `INSERT INTO people (name, email) VALUES (?, ?)`, name, email)
-		if err != nil {
-			return 0, err
-		}
-		return res.LastInsertId()
+		err := tx.GetContext(ctx, &id, `INSERT INTO people (name, email) VALUES (?, ?) RETURNING id`, name, email)
+		return id, err
 	}
 	return 0, err
 }
@@ -105,8 +102,10 @@ func (db *DB) LinkChat(ctx context.Context, platform, userID, email, name, by st
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE directory_meta SET version = version + 1 WHERE id = 1`)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE directory_meta SET version = version + 1 WHERE id = 1`); err != nil {
+			return err
+		}
+		return db.changed(tx, ChangeDirectory)
 	})
 	if err != nil {
 		return nil, err
@@ -126,9 +125,6 @@ func upsertPersonKeepName(ctx context.Context, tx *sqlx.Tx, name, email string) 
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO people (name, email) VALUES (?, ?)`, name, email)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	err = tx.GetContext(ctx, &id, `INSERT INTO people (name, email) VALUES (?, ?) RETURNING id`, name, email)
+	return id, err
 }

@@ -32,7 +32,7 @@ func TestSeenSlackEvent_SurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	db, err := Open(ctx, path)
+	db, err := Open(ctx, storePath(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

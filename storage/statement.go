@@ -230,9 +230,6 @@ func (db *DB) UpdateStatements(ctx context.Context, fn func(tx bot.StatementTx) 
 		st = &statementTx{ctx: ctx, tx: tx, db: db}
 		return fn(st)
 	})
-	if err == nil && st.enqueued && db.OnNotice != nil {
-		db.OnNotice()
-	}
 	return err
 }
 
@@ -277,19 +274,18 @@ func (t *statementTx) Create(s *bot.Statement, key string, events ...bot.Event) 
 		}
 	}
 	args := append([]any{nullString(key)}, statementArgs(s)...)
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements (submission_key, datatracker_id, direction, from_name,
+	var id int64
+	if err := t.tx.GetContext(t.ctx, &id, `INSERT INTO statements (submission_key, datatracker_id, direction, from_name,
 		to_name, org_id, title, purpose, deadline, sort_deadline, related, body, attachments, response_contacts,
 		technical_contacts, to_contacts, cc, action_holder_contacts, identifiers, prior_approval, state, action_required,
 		action_taken, open, submitter_key, submitter_name, submitter_email, submitted, recorded, updated, snoozed_until)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...); err != nil {
 		return 0, err
 	}
 	s.ID, s.Version = id, 1
+	if err := t.db.changed(t.tx, ChangeStatements); err != nil {
+		return 0, err
+	}
 	if err := t.index(s); err != nil {
 		return 0, err
 	}
@@ -319,6 +315,9 @@ func (t *statementTx) Save(s *bot.Statement, events ...bot.Event) error {
 		return bot.Errorf(bot.ECONFLICT, "%s changed while you were working on it; look at it again (show %s).", s.Ref(), s.Ref())
 	}
 	s.Version++
+	if err := t.db.changed(t.tx, ChangeStatements); err != nil {
+		return err
+	}
 	if err := t.index(s); err != nil {
 		return err
 	}
@@ -334,18 +333,17 @@ func (t *statementTx) AddEvents(events ...bot.Event) error {
 		if e.Statement == 0 {
 			return errors.New("event without a statement")
 		}
-		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
-			from_state, to_state, tag, reminder, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		var id int64
+		if err := t.tx.GetContext(t.ctx, &id, `INSERT INTO statement_events (statement_id, time, type, by_key, by_name,
+			from_state, to_state, tag, reminder, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			e.Statement, e.Time.UnixMilli(), string(e.Type), e.ByKey, e.By, string(e.FromState), string(e.ToState),
-			string(e.Tag), e.Reminder, e.Note)
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+			string(e.Tag), e.Reminder, e.Note); err != nil {
 			return err
 		}
 		events[i].ID = id
+	}
+	if len(events) > 0 {
+		return t.db.changed(t.tx, ChangeStatements)
 	}
 	return nil
 }
@@ -365,7 +363,12 @@ func (t *statementTx) index(s *bot.Statement) error {
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM statements_fts WHERE docid = ?`, s.ID); err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements_fts (docid, title, body, contacts, identifiers) VALUES (?, ?, ?, ?, ?)`,
+	if t.db.Postgres() {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements_fts (docid, doc) VALUES (?, ?::tsvector)`,
+			s.ID, tsDocument(s.Title, s.Body, contacts, s.Identifiers)); err != nil {
+			return err
+		}
+	} else if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO statements_fts (docid, title, body, contacts, identifiers) VALUES (?, ?, ?, ?, ?)`,
 		s.ID, s.Title, s.Body, contacts, s.Identifiers); err != nil {
 		return err
 	}
@@ -374,7 +377,7 @@ func (t *statementTx) index(s *bot.Statement) error {
 
 // listWhere builds the WHERE clause and ORDER BY of a list query; every
 // filter is served by an index (see TestListStatements_UseIndexes).
-func listWhere(q bot.ListQuery) (string, []any) {
+func listWhere(d dialect, q bot.ListQuery) (string, []any) {
 	var where []string
 	var args []any
 	switch q.Filter {
@@ -405,7 +408,7 @@ func listWhere(q bot.ListQuery) (string, []any) {
 		where = append(where, "org_id = ?")
 		args = append(args, q.OrgID)
 	}
-	bw, bargs := boardWhere(q)
+	bw, bargs := boardWhere(d, q)
 	where, args = append(where, bw...), append(args, bargs...)
 	w := ""
 	if len(where) > 0 {
@@ -429,7 +432,7 @@ func (db *DB) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.State
 	if q.Words != "" && ftsQuery(q.Words) == "" {
 		return nil, false, bot.Errorf(bot.EINVALID, "Search for some words (letters or digits).")
 	}
-	query, args := listQuery(q)
+	query, args := listQuery(db.dialect, q)
 	var out []*bot.Statement
 	err := db.read(ctx, "list statements", func(tx *sqlx.Tx) error {
 		var err error
@@ -448,8 +451,8 @@ func (db *DB) ListStatements(ctx context.Context, q bot.ListQuery) ([]*bot.State
 
 // listQuery is the query ListStatements runs for q (its page and page
 // size set): one row more than a page, to tell whether there are more.
-func listQuery(q bot.ListQuery) (string, []any) {
-	w, args := listWhere(q)
+func listQuery(d dialect, q bot.ListQuery) (string, []any) {
+	w, args := listWhere(d, q)
 	return `SELECT ` + statementColumns + ` FROM statements` + w + ` LIMIT ? OFFSET ?`, append(args, q.PageSize+1, (q.Page-1)*q.PageSize)
 }
 
@@ -478,20 +481,10 @@ func selectStatements(ctx context.Context, tx *sqlx.Tx, query string, args ...an
 // prefix, and no FTS syntax from the user gets through.
 func ftsQuery(words string) string {
 	var terms []string
-	for _, w := range strings.FieldsFunc(words, func(r rune) bool {
-		return !(r == '@' || r == '.' || r == '-' || r == '_' || isWordRune(r))
-	}) {
-		w = strings.Trim(w, ".-_@")
-		if w == "" {
-			continue
-		}
+	for _, w := range ftsTerms(words) {
 		// Tokens like "a.b@c.org" or "sg-15" are split by the tokenizer too:
 		// quote them as a phrase.
-		w = strings.NewReplacer(`"`, "").Replace(w)
 		terms = append(terms, `"`+w+`*"`)
-		if len(terms) == 10 {
-			break
-		}
 	}
 	return strings.Join(terms, " ")
 }
@@ -501,11 +494,13 @@ func isWordRune(r rune) bool {
 }
 
 // searchQuery is the query SearchStatements runs: the full-text index
-// picks one page of ids, newest first (arguments: the FTS query, the limit
-// and the offset).
-const searchQuery = `SELECT ` + statementColumns + ` FROM statements WHERE id IN (
-	SELECT docid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY docid DESC LIMIT ? OFFSET ?)
+// picks one page of ids, newest first (arguments: the dialect's ftsArg,
+// the limit and the offset).
+func searchQuery(d dialect) string {
+	return `SELECT ` + statementColumns + ` FROM statements WHERE id IN (
+	SELECT docid FROM statements_fts WHERE ` + d.ftsMatch() + ` ORDER BY docid DESC LIMIT ? OFFSET ?)
 	ORDER BY id DESC`
+}
 
 // SearchStatements finds statements by words in their title, body,
 // contacts and identifiers, newest first.
@@ -523,7 +518,7 @@ func (db *DB) SearchStatements(ctx context.Context, words string, page, pageSize
 	var out []*bot.Statement
 	err := db.read(ctx, "search statements", func(tx *sqlx.Tx) error {
 		var err error
-		out, err = selectStatements(ctx, tx, searchQuery, q, pageSize+1, (page-1)*pageSize)
+		out, err = selectStatements(ctx, tx, searchQuery(db.dialect), db.dialect.ftsArg(words), pageSize+1, (page-1)*pageSize)
 		return err
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/ietf-tools/liaisonbot/bot"
+	"github.com/ietf-tools/liaisonbot/internal/pgtest"
 )
 
 var stressFor = flag.Duration("stress", 10*time.Second, "how long TestStatements_ConcurrentWriters runs (-short: 1s)")
@@ -292,7 +293,7 @@ func TestListStatements_UseIndexes(t *testing.T) {
 	// them (page 2, so that the offset is there too).
 	for name, q := range listQueries(bot.Date{Y: 2026, M: 6, D: 1}, org.ID) {
 		q.Page = 2
-		query, args := listQuery(q)
+		query, args := listQuery(dialectSQLite, q)
 		plan := explain(t, db, query, args...)
 		if strings.Contains(plan, "SCAN statements") && !strings.Contains(plan, "USING INDEX") && !strings.Contains(plan, "USING COVERING INDEX") {
 			t.Errorf("list %s scans the table:\n%s", name, plan)
@@ -301,13 +302,14 @@ func TestListStatements_UseIndexes(t *testing.T) {
 			t.Errorf("list %s sorts without an index:\n%s", name, plan)
 		}
 	}
-	plan := explain(t, db, searchQuery, ftsQuery("yang"), 11, 10)
+	plan := explain(t, db, searchQuery(dialectSQLite), ftsQuery("yang"), 11, 10)
 	if !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, "SCAN statements ") || strings.Contains(plan, "SCAN statements\n") {
 		t.Errorf("search does not use the full-text index:\n%s", plan)
 	}
 }
 
 func explain(t testing.TB, db *DB, q string, args ...any) string {
+	sqliteOnly(t) // PostgreSQL plans its queries its own way
 	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+q, args...)
 	if err != nil {
 		t.Fatal(err)
@@ -327,11 +329,22 @@ func explain(t testing.TB, db *DB, q string, args ...any) string {
 
 // BenchmarkSubmit measures statement creation (row, events, full-text
 // index, one transaction each): statements per second, with the default
-// synchronous=FULL and with NORMAL (LIAISONBOT_DB_SYNCHRONOUS=normal).
+// synchronous=FULL and with NORMAL (LIAISONBOT_DB_SYNCHRONOUS=normal), and
+// on PostgreSQL (LIAISONBOT_TEST_POSTGRES; its commits wait for the disk,
+// as FULL does).
 func BenchmarkSubmit(b *testing.B) {
-	for _, mode := range []string{SyncFull, SyncNormal} {
-		b.Run("synchronous="+mode, func(b *testing.B) {
-			db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), WithSynchronous(mode))
+	for _, mode := range []string{SyncFull, SyncNormal, "postgres"} {
+		name := "sqlite/synchronous=" + mode
+		if mode == "postgres" {
+			name = "postgres"
+		}
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "bench.db")
+			opts := []Option{WithSynchronous(mode)}
+			if mode == "postgres" {
+				path, opts = strings.Replace(pgtest.Schema(b), "synchronous_commit=off", "synchronous_commit=on", 1), nil
+			}
+			db, err := Open(context.Background(), path, opts...)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -351,7 +364,8 @@ func BenchmarkSubmit(b *testing.B) {
 }
 
 // BenchmarkList runs list overdue, list mine and search over 100,000
-// statements.
+// statements (on PostgreSQL: LIAISONBOT_TEST_STORE=postgres, with
+// LIAISONBOT_TEST_POSTGRES).
 func BenchmarkList(b *testing.B) {
 	ctx := context.Background()
 	db := MustOpenDB(b)

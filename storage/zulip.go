@@ -55,7 +55,7 @@ func (db *DB) ZulipUserByEmail(ctx context.Context, email string) (id int64, fet
 	}
 	var ms int64
 	err = db.r.QueryRowxContext(ctx, `SELECT user_id, fetched_at FROM zulip_users
-		WHERE (delivery_email = ? COLLATE NOCASE OR email = ? COLLATE NOCASE) AND is_active AND NOT is_bot
+		WHERE (delivery_email = ? COLLATE NOCASE OR email = ? COLLATE NOCASE) AND is_active <> 0 AND is_bot = 0
 		ORDER BY (delivery_email = ? COLLATE NOCASE) DESC, fetched_at DESC, user_id LIMIT 1`, email, email, email).Scan(&id, &ms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, bot.Errorf(bot.ENOTFOUND, "No cached Zulip user has the email %s.", email)

@@ -80,7 +80,7 @@ func TestZulipUserByEmail_RealEmailWinsAndCaseIsIgnored(t *testing.T) {
 func TestZulipUser_SurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "z.db")
-	db, err := Open(ctx, path)
+	db, err := Open(ctx, storePath(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

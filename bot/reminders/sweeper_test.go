@@ -12,6 +12,7 @@ import (
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
+	"github.com/ietf-tools/liaisonbot/internal/pgtest"
 	"github.com/ietf-tools/liaisonbot/storage"
 	"github.com/ietf-tools/liaisonbot/storage/storagetest"
 )
@@ -25,10 +26,10 @@ type env struct {
 	dir  *bot.Directory
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB, opts ...storagetest.Option) *env {
 	ctx := context.Background()
 	e := &env{t: t, time: storagetest.NewClock(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))}
-	db := storagetest.Open(t, storagetest.Now(e.clock))
+	db := storagetest.Open(t, append([]storagetest.Option{storagetest.Now(e.clock)}, opts...)...)
 	e.db = db
 	e.aud = bot.Audience{Platforms: []string{"slack"}, Liaison: map[string]string{"slack": "CLIAISON"}}
 	e.dir, _ = db.Directory(ctx)
@@ -204,9 +205,19 @@ func TestSweep_SnoozeAndTakenStop(t *testing.T) {
 	}
 }
 
-// BenchmarkSweep: 100,000 statements, of which 1,000 have a reminder due.
+// BenchmarkSweep: 100,000 statements, of which 1,000 have a reminder due,
+// on SQLite and on PostgreSQL (LIAISONBOT_TEST_POSTGRES).
 func BenchmarkSweep(b *testing.B) {
-	e := newEnv(b)
+	b.Run("sqlite", func(b *testing.B) { benchSweep(b, "") })
+	b.Run("postgres", func(b *testing.B) { benchSweep(b, pgtest.Schema(b)) })
+}
+
+func benchSweep(b *testing.B, url string) {
+	var opts []storagetest.Option
+	if url != "" {
+		opts = append(opts, storagetest.Path(url))
+	}
+	e := newEnv(b, opts...)
 	ctx := context.Background()
 	today := bot.Date{Y: 2027, M: 3, D: 1}
 	e.set(today.Time(time.UTC).Add(10 * time.Hour))
@@ -237,6 +248,9 @@ func BenchmarkSweep(b *testing.B) {
 	// A second connection to the same file, to forget what was sent so that
 	// every run sends the 1,000 again.
 	raw, err := sql.Open("sqlite3", e.db.Path+"?_busy_timeout=10000")
+	if url != "" {
+		raw, err = sql.Open("pgx", url)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}

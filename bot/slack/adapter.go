@@ -331,6 +331,19 @@ func (a *Adapter) handle(ctx context.Context, prepare func(ctx context.Context) 
 	return a.cfg.Handler.Handle(ctx, prepare(ctx))
 }
 
+// quick reports whether the handler answers req at once (bot.QuickHandler).
+func (a *Adapter) quick(req *bot.Request) bool {
+	q, ok := a.cfg.Handler.(bot.QuickHandler)
+	return ok && q.Quick(a.ctx, req)
+}
+
+// handleNow runs the handler on the caller's goroutine, for a request it
+// answers at once: on the adapter's context (the work is not the inbound
+// request's to cancel), never panicking, never returning nil.
+func (a *Adapter) handleNow(req *bot.Request) *bot.Response {
+	return a.handle(a.ctx, func(context.Context) *bot.Request { return req })
+}
+
 // race runs the handler on a context detached from the inbound request and
 // waits up to the command budget. It returns the response when it came in
 // time; otherwise it returns nil, and late is called with the response

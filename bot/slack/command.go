@@ -19,7 +19,10 @@ import (
 // Socket Mode acknowledgement's payload.
 type ack struct {
 	status int // HTTP status; 0 means 200
-	body   any // JSON payload; nil for an empty answer
+	body   any // JSON payload; nil (and raw nil) for an empty answer
+	// raw, if set, is the payload already encoded (instead of body); it
+	// may be shared: never change it.
+	raw []byte
 	// oversize, if set, delivers the payload another way when it is too
 	// large for a Socket Mode acknowledgement.
 	oversize func(ctx context.Context)
@@ -31,11 +34,11 @@ func writeAck(w http.ResponseWriter, a ack) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if a.body == nil {
+	if a.empty() {
 		w.WriteHeader(status)
 		return
 	}
-	b, err := encodeJSON(a.body)
+	b, err := a.encode()
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -43,6 +46,17 @@ func writeAck(w http.ResponseWriter, a ack) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// empty reports whether the ack carries no payload.
+func (a ack) empty() bool { return a.body == nil && a.raw == nil }
+
+// encode is the ack's payload as JSON.
+func (a ack) encode() ([]byte, error) {
+	if a.raw != nil {
+		return a.raw, nil
+	}
+	return encodeJSON(a.body)
 }
 
 // encodeJSON encodes v without escaping <, > and & as \u003c…: the
@@ -148,15 +162,25 @@ func (a *Adapter) slashCommand(cmd slack.SlashCommand) ack {
 	o := origin{userID: cmd.UserID, channelID: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID}
 	channel := slackChannel(cmd.ChannelID, cmd.ChannelName, "")
 	text := commandText(cmd.Text)
-	prepare := func(ctx context.Context) *bot.Request {
+	request := func(actor bot.Actor) *bot.Request {
 		return &bot.Request{
 			Platform:  bot.PlatformSlack,
-			Actor:     a.actor(ctx, cmd.UserID, cmd.UserName),
+			Actor:     actor,
 			Channel:   channel,
 			Text:      text,
 			Modal:     cmd.TriggerID != "",
 			ParseUser: ParseUser,
 		}
+	}
+	// What is answered at once is answered here; only what may be slow
+	// races the budget on a goroutine of its own.
+	if actor, ok := a.cachedActor(cmd.UserID, cmd.UserName); ok {
+		if req := request(actor); a.quick(req) {
+			return a.answerInTime(o, a.handleNow(req), start)
+		}
+	}
+	prepare := func(ctx context.Context) *bot.Request {
+		return request(a.actor(ctx, cmd.UserID, cmd.UserName))
 	}
 	resp := a.race("slash command", prepare, func(ctx context.Context, resp *bot.Response) {
 		a.answerLate(ctx, o, resp)
@@ -200,8 +224,26 @@ func (a *Adapter) answerInTime(o origin, resp *bot.Response, start time.Time) ac
 		return ack{}
 	}
 	m := msgs[inline]
-	body := bodyOf(m)
-	return ack{body: body, oversize: func(ctx context.Context) { a.answerMessages(ctx, o, []bot.Message{m}) }}
+	k := ack{oversize: func(ctx context.Context) { a.answerMessages(ctx, o, []bot.Message{m}) }}
+	if b, ok := memoBody(m); ok {
+		k.raw = b
+		return k
+	}
+	k.body = bodyOf(m)
+	return k
+}
+
+// memoBody is the JSON of a kept message as an answer (bodyOf), rendered
+// and encoded once (bot.Memo): false for a message that is not kept.
+func memoBody(m bot.Message) ([]byte, bool) {
+	if m.Memo == nil {
+		return nil, false
+	}
+	v, err := m.Memo.Remember("slack:answer", func() (any, error) { return encodeJSON(bodyOf(m)) })
+	if err != nil {
+		return nil, false
+	}
+	return v.([]byte), true
 }
 
 // answerLate answers a command that outlived the budget.
@@ -277,6 +319,9 @@ var slackToken = regexp.MustCompile(`<([^<>]*)>`)
 // links become their URL, emails their address, channels their name; user
 // mentions stay <@U…>; &amp; &lt; &gt; become & < >.
 func commandText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s // most commands: nothing to undo
+	}
 	s = slackToken.ReplaceAllStringFunc(s, func(tok string) string {
 		inner := tok[1 : len(tok)-1]
 		target, label, _ := strings.Cut(inner, "|")
@@ -298,5 +343,8 @@ func commandText(s string) string {
 		}
 		return target
 	})
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	return slackEntities.Replace(s)
 }
+
+// slackEntities are the three entities Slack escapes.
+var slackEntities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")

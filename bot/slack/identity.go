@@ -91,6 +91,23 @@ func (a *Adapter) actor(ctx context.Context, userID, name string) bot.Actor {
 	return act
 }
 
+// cachedActor is actor when the user's profile is in memory and fresh:
+// an actor made without waiting on anything.
+func (a *Adapter) cachedActor(userID, name string) (bot.Actor, bool) {
+	if userID == "" {
+		return bot.Actor{}, false
+	}
+	p, ok := a.users.get(userID, a.now())
+	if !ok {
+		return bot.Actor{}, false
+	}
+	act := bot.Actor{Platform: bot.PlatformSlack, UserID: userID, Name: name, Email: p.email}
+	if p.name != "" {
+		act.Name = p.name
+	}
+	return act, true
+}
+
 // userProfile returns the user's cached profile, fetching it with
 // users.info when the cache is empty or older than UserCacheTTL.
 func (a *Adapter) userProfile(ctx context.Context, userID string) profile {

@@ -102,8 +102,8 @@ func (a *Adapter) socketAck(sm *socketmode.Client, req socketmode.Request, k ack
 		return
 	}
 	var payload any
-	if k.body != nil && k.status < 400 {
-		b, err := encodeJSON(k.body)
+	if !k.empty() && k.status < 400 {
+		b, err := k.encode()
 		switch {
 		case err != nil:
 			a.log.Error("could not encode a socket mode answer", "err", err)

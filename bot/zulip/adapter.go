@@ -338,6 +338,22 @@ func (a *Adapter) process(ctx context.Context, in inbound) *bot.Response {
 		a.log.Debug("zulip: ignoring a bot's message", "user", m.SenderID)
 		return nil
 	}
+	return a.run(ctx, in, a.request(in, actor))
+}
+
+// run runs a request of in.
+func (a *Adapter) run(ctx context.Context, in inbound, req *bot.Request) *bot.Response {
+	resp := a.cfg.Handler.Handle(ctx, req)
+	if resp == nil {
+		resp = &bot.Response{}
+	}
+	a.log.Debug("zulip: handled", "command", resp.Command, "outcome", resp.Outcome, "user", in.msg.SenderID, "message", in.msg.ID)
+	return resp
+}
+
+// request is the neutral request of in, from actor.
+func (a *Adapter) request(in inbound, actor bot.Actor) *bot.Request {
+	m := in.msg
 	req := &bot.Request{Platform: bot.PlatformZulip, Actor: actor, Text: in.text, ParseUser: ParseUser}
 	switch in.where {
 	case placeChannel:
@@ -351,12 +367,7 @@ func (a *Adapter) process(ctx context.Context, in inbound) *bot.Response {
 	case placeGroupDM:
 		// Like a channel: the form moves to the sender's own DM.
 	}
-	resp := a.cfg.Handler.Handle(ctx, req)
-	if resp == nil {
-		resp = &bot.Response{}
-	}
-	a.log.Debug("zulip: handled", "command", resp.Command, "outcome", resp.Outcome, "user", m.SenderID, "message", m.ID)
-	return resp
+	return req
 }
 
 // replyPrefix is what a typed or clicked command needs where it is said:

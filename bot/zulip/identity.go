@@ -75,12 +75,27 @@ func (c *userCache) put(id int64, u zulipUser) {
 // actor builds the request's actor for a message's sender, and reports
 // whether the sender is a bot (whose messages the adapter ignores).
 func (a *Adapter) actor(ctx context.Context, m *Message) (bot.Actor, bool) {
+	return a.actorOf(m, a.user(ctx, m.SenderID, m.SenderEmail))
+}
+
+// cachedActor is actor when what is known of the sender is in memory and
+// fresh: an actor made without waiting on anything (ok false otherwise).
+func (a *Adapter) cachedActor(m *Message) (act bot.Actor, isBot, ok bool) {
+	u, ok := a.users.get(m.SenderID, a.now(), a.cfg.UserCacheTTL)
+	if !ok {
+		return bot.Actor{}, false, false
+	}
+	act, isBot = a.actorOf(m, u)
+	return act, isBot, true
+}
+
+// actorOf is the actor of m's sender, known as u.
+func (a *Adapter) actorOf(m *Message, u zulipUser) (bot.Actor, bool) {
 	act := bot.Actor{
 		Platform: bot.PlatformZulip,
 		UserID:   strconv.FormatInt(m.SenderID, 10),
 		Name:     strings.TrimSpace(m.SenderFullName),
 	}
-	u := a.user(ctx, m.SenderID, m.SenderEmail)
 	if act.Name == "" {
 		act.Name = u.name
 	}
@@ -151,6 +166,14 @@ func (a *Adapter) user(ctx context.Context, id int64, apiEmail string) zulipUser
 	}
 	c := a.cfg.Client
 	if c == nil || apiEmail == "" {
+		if c == nil {
+			// Nobody to ask (webhook-only): what the store has is all
+			// there is; remembered a while, so that each message of the
+			// user does not read the store again.
+			kept := stale
+			kept.failed, kept.fetched = true, now
+			a.users.put(id, kept)
+		}
 		return stale
 	}
 	lctx, cancel := context.WithTimeout(ctx, a.cfg.LookupTimeout)

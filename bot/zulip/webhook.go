@@ -65,6 +65,9 @@ type webhookAnswer struct {
 	Content             string `json:"content,omitempty"`
 	WidgetContent       string `json:"widget_content,omitempty"`
 	ResponseNotRequired bool   `json:"response_not_required,omitempty"`
+	// raw, if set, is the answer already encoded; it may be shared: never
+	// change it.
+	raw []byte
 }
 
 var errNotObject = errors.New("zulip: webhook body is not a JSON object")
@@ -192,6 +195,19 @@ func (a *Adapter) webhook(ctx context.Context, p webhookPayload) webhookAnswer {
 	}
 	in := a.inbound(m, text, where, me)
 
+	// What is answered at once is answered here; only what may be slow
+	// runs on a goroutine of its own, raced against the budget.
+	if actor, isBot, ok := a.cachedActor(m); ok {
+		if isBot {
+			return webhookAnswer{ResponseNotRequired: true}
+		}
+		if req := a.request(in, actor); a.quick(ctx, req) {
+			if ans, ok := a.answerNow(ctx, in, req); ok {
+				return ans
+			}
+		}
+	}
+
 	// The work runs on its own context: it may outlive the request.
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.HandleTimeout)
 	h := &handoff{done: make(chan struct{})}
@@ -246,6 +262,42 @@ func (a *Adapter) webhook(ctx context.Context, p webhookPayload) webhookAnswer {
 	return webhookAnswer{Content: webhookSlow}
 }
 
+// quick reports whether the handler answers req at once (bot.QuickHandler).
+func (a *Adapter) quick(ctx context.Context, req *bot.Request) bool {
+	q, ok := a.cfg.Handler.(bot.QuickHandler)
+	return ok && q.Quick(ctx, req)
+}
+
+// answerNow runs a request that is answered at once on the webhook's own
+// goroutine and returns the answer when it fits in the webhook's response;
+// otherwise (ok false) it sends the answer through the API on a goroutine
+// of its own and returns that no response is required.
+func (a *Adapter) answerNow(ctx context.Context, in inbound, req *bot.Request) (ans webhookAnswer, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.Error("zulip: webhook handling panicked", "message", in.msg.ID, "panic", r, "stack", string(debug.Stack()))
+			ans, ok = webhookAnswer{Content: bot.ErrorMessage(errors.New("panic"))}, true
+		}
+	}()
+	work := context.WithoutCancel(ctx)
+	resp := a.run(work, in, req)
+	if ans, inline := a.inlineAnswer(in, resp); inline {
+		return ans, true
+	}
+	work, cancel := context.WithTimeout(work, a.cfg.HandleTimeout)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer cancel()
+		unlock := a.lockUser(in.msg.SenderID)
+		defer unlock()
+		if err := a.sendAll(work, in, resp); err != nil {
+			a.log.Error("zulip: could not send an answer", "message", in.msg.ID, "user", in.msg.SenderID, "err", err)
+		}
+	}()
+	return webhookAnswer{ResponseNotRequired: true}, true
+}
+
 // handoff passes the answer from the work to the waiting request, unless
 // the request stopped waiting.
 type handoff struct {
@@ -289,6 +341,37 @@ func (a *Adapter) inlineAnswer(in inbound, resp *bot.Response) (webhookAnswer, b
 	if a.cfg.Client != nil {
 		max = a.cfg.Client.Limits().MaxMessageLength
 	}
+	if len(resp.Messages) == 1 && resp.Messages[0].Memo != nil {
+		// A kept message: rendered and encoded once for each way of
+		// answering it.
+		key := fmt.Sprintf("zulip:webhook\x00%s\x00%d\x00%t\x00%t", prefix, max, a.cfg.Client == nil, in.where == placeDM)
+		v, err := resp.Messages[0].Memo.Remember(key, func() (any, error) {
+			ans, ok := a.renderInline(in, resp, prefix, max)
+			if ok {
+				b, err := json.Marshal(ans)
+				if err != nil {
+					return nil, err
+				}
+				ans.raw = b
+			}
+			return inlined{ans, ok}, nil
+		})
+		if err == nil {
+			in := v.(inlined)
+			return in.ans, in.ok
+		}
+	}
+	return a.renderInline(in, resp, prefix, max)
+}
+
+// inlined is a kept answer of inlineAnswer.
+type inlined struct {
+	ans webhookAnswer
+	ok  bool
+}
+
+// renderInline is inlineAnswer, rendered.
+func (a *Adapter) renderInline(in inbound, resp *bot.Response, prefix string, max int) (webhookAnswer, bool) {
 	var msgs []bot.Message
 	for _, m := range resp.Messages {
 		if len(m.Blocks) > 0 {
@@ -335,7 +418,10 @@ func writeAnswer(w http.ResponseWriter, ans webhookAnswer) {
 	if ans.Content == "" && ans.WidgetContent == "" {
 		ans = webhookAnswer{ResponseNotRequired: true}
 	}
-	b, err := json.Marshal(ans)
+	b, err := ans.raw, error(nil)
+	if b == nil {
+		b, err = json.Marshal(ans)
+	}
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

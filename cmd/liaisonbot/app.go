@@ -51,9 +51,9 @@ func loadZuliprc(cfg *config.Config) error {
 // openStore opens and migrates the database and seeds the bundled
 // directory on first start.
 func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
-	db, err := storage.Open(ctx, g.cfg.DB, storage.WithSynchronous(g.cfg.DBSync))
+	db, err := storage.Open(ctx, g.cfg.Database(), storage.WithSynchronous(g.cfg.DBSync))
 	if err != nil {
-		return nil, fmt.Errorf("LIAISONBOT_DB: %w", err)
+		return nil, fmt.Errorf("%s: %w", g.cfg.DatabaseEnv(), err)
 	}
 	db.Logger = g.logger
 	diff, err := db.Seed(ctx)
@@ -62,7 +62,7 @@ func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
 		return nil, err
 	}
 	if !diff.Empty() {
-		g.logger.Info("seeded the bundled directory", "db", g.cfg.DB, "organizations", len(diff.Added))
+		g.logger.Info("seeded the bundled directory", "db", db.Path, "organizations", len(diff.Added))
 	}
 	return db, nil
 }
@@ -71,6 +71,9 @@ func openStore(ctx context.Context, g *globals) (*storage.DB, error) {
 // already has (backup, outbox, directory export): a missing file is a wrong
 // path, so it says so in one line instead of creating an empty database.
 func openExistingStore(ctx context.Context, g *globals) (*storage.DB, error) {
+	if g.cfg.DatabaseURL != "" {
+		return openStore(ctx, g)
+	}
 	if _, err := os.Stat(g.cfg.DB); errors.Is(err, fs.ErrNotExist) {
 		where := g.cfg.DB
 		if abs, err := filepath.Abs(where); err == nil && abs != where {

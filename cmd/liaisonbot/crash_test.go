@@ -448,7 +448,7 @@ func checkLogs(t *testing.T, procs ...*proc) {
 }
 
 // buildBinary builds liaisonbot into dir.
-func buildBinary(t *testing.T, dir string) string {
+func buildBinary(t testing.TB, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "liaisonbot")
 	start := time.Now()
@@ -605,7 +605,7 @@ type proc struct {
 }
 
 // startBinary starts "liaisonbot serve" with env, its log in logPath.
-func startBinary(t *testing.T, bin string, env []string, logPath string) *proc {
+func startBinary(t testing.TB, bin string, env []string, logPath string) *proc {
 	t.Helper()
 	logf, err := os.Create(logPath)
 	if err != nil {
@@ -634,7 +634,7 @@ func startBinary(t *testing.T, bin string, env []string, logPath string) *proc {
 }
 
 // waitHealthy waits until /healthz answers 200.
-func waitHealthy(t *testing.T, base string, p *proc) {
+func waitHealthy(t testing.TB, base string, p *proc) {
 	t.Helper()
 	c := &http.Client{Timeout: time.Second}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -675,7 +675,7 @@ func outboxPending(base string) int {
 }
 
 // freeAddr returns a loopback address with a port nobody listens on.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -110,6 +110,7 @@ func subcommands() []subcommand {
 		{"statements", "statements sync [--full]: import the Datatracker's liaison statements", statementsUsage, runStatements},
 		{"outbox", "outbox [retry [id…]]: pending and failed notices; queue failed ones again", outboxUsage, runOutbox},
 		{"backup", "backup <file>: a consistent copy of the live database", backupUsage, runBackup},
+		{"copy", "copy --from <sqlite file> --to <postgres url>: move a deployment to PostgreSQL", copyUsage, runCopy},
 		{"config", "config check [--online]: print the effective configuration, secrets masked; --online tries the credentials", configUsage, runConfig},
 		{"version", "print the version", versionUsage, runVersion},
 	}

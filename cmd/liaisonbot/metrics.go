@@ -21,6 +21,7 @@ type metrics struct {
 	deliveryFailures *prometheus.CounterVec
 	reminders        *prometheus.CounterVec
 	zulipRegisters   *prometheus.CounterVec
+	zulipLeading     prometheus.Gauge
 	slackRejections  *prometheus.CounterVec
 }
 
@@ -51,6 +52,10 @@ func newMetrics(db *storage.DB) *metrics {
 		Name: "liaisonbot_zulip_queue_registrations_total",
 		Help: "Zulip event queue registrations; reregistered=true counts queues Zulip dropped.",
 	}, []string{"reregistered"})
+	m.zulipLeading = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "liaisonbot_zulip_queue_leader",
+		Help: "1 while this replica consumes the Zulip event queue (one replica at a time does), else 0.",
+	})
 	m.slackRejections = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "liaisonbot_slack_signature_rejections_total",
 		Help: "Slack requests refused before parsing, by reason (signature, stale, missing, malformed, too_large).",
@@ -68,7 +73,7 @@ func newMetrics(db *storage.DB) *metrics {
 		Help: "Age of the oldest pending notice.",
 	}, func() float64 { st := outboxStats(db); return st.OldestAge.Seconds() })
 	m.reg.MustRegister(m.commandLatency, m.commands, m.deliveries, m.deliveryFailures, m.reminders, m.zulipRegisters,
-		m.slackRejections, outboxDepth, outboxFailed, outboxAge,
+		m.zulipLeading, m.slackRejections, outboxDepth, outboxFailed, outboxAge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -107,6 +112,14 @@ func (m *metrics) zulipRegistered(re bool) {
 		v = "true"
 	}
 	m.zulipRegisters.WithLabelValues(v).Inc()
+}
+
+func (m *metrics) zulipLeader(leading bool) {
+	if leading {
+		m.zulipLeading.Set(1)
+	} else {
+		m.zulipLeading.Set(0)
+	}
 }
 
 func (m *metrics) slackRejected(reason string) { m.slackRejections.WithLabelValues(reason).Inc() }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ietf-tools/liaisonbot/storage"
 )
 
 const outboxUsage = `Usage:
@@ -76,7 +79,8 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 const backupUsage = `Usage: liaisonbot backup <file>
 
 Writes a consistent copy of the live database (LIAISONBOT_DB) to <file>, which
-must not exist. The bot may keep running meanwhile.`
+must not exist. The bot may keep running meanwhile. On PostgreSQL
+(LIAISONBOT_DATABASE_URL) it prints the pg_dump command that does it instead.`
 
 func runBackup(ctx context.Context, g *globals, args []string) error {
 	if len(args) != 1 {
@@ -89,7 +93,10 @@ func runBackup(ctx context.Context, g *globals, args []string) error {
 	}
 	defer db.Close()
 	start := time.Now()
-	if err := db.Backup(ctx, args[0]); err != nil {
+	if err := db.Backup(ctx, args[0]); errors.Is(err, storage.ErrBackupWithPgDump) {
+		fmt.Fprintf(g.env.Stdout, "The database is PostgreSQL: back it up with pg_dump (the password from PGPASSWORD or ~/.pgpass), e.g.\n\n  %s\n\nand restore it with pg_restore. Nothing was written.\n", db.PgDumpCommand(args[0]))
+		return &exitError{code: 1, err: errors.New("backup: use pg_dump for PostgreSQL (the command is above)")}
+	} else if err != nil {
 		return err
 	}
 	fmt.Fprintf(g.env.Stdout, "backed up %s to %s in %s\n", g.cfg.DB, args[0], time.Since(start).Round(time.Millisecond))

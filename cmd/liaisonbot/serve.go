@@ -155,7 +155,12 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		}
 		var modes []string
 		if zc != nil {
-			s.runners = append(s.runners, runner{"zulip event queue", za.Run})
+			// One replica at a time consumes the event queue (two would
+			// answer every message twice): on PostgreSQL, the one that
+			// holds the lead; on SQLite, this one process.
+			s.runners = append(s.runners, runner{"zulip event queue", func(ctx context.Context) error {
+				return db.Lead(ctx, "zulip event queue", za.Run, s.metrics.zulipLeader)
+			}})
 			s.chats[bot.PlatformZulip] = za
 			modes = append(modes, "queue")
 			s.health = append(s.health, cachedCheck("zulip", func(ctx context.Context) error {
@@ -186,7 +191,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	d := &outbox.Dispatcher{
 		// Stable across restarts (so a restart takes back its claims at
 		// once), distinct between processes serving at the same time.
-		Store: db, Chats: s.chats, Owner: hostname + "|" + cfg.Addr + "|" + cfg.DB,
+		Store: db, Chats: s.chats, Owner: hostname + "|" + cfg.Addr + "|" + db.Path,
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
 		GiveUp: cfg.Outbox.GiveUp, Lease: cfg.Outbox.Lease, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
@@ -209,7 +214,9 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 	s.parts = append(s.parts, "outbox=on", "reminders=every "+cfg.Reminders.Interval.String())
 	if dt := cfg.Datatracker; dt.DirectoryInterval > 0 || dt.StatementsInterval > 0 {
 		s.runners = append(s.runners, runner{"datatracker sync", func(ctx context.Context) error {
-			return syncer.Run(ctx, dt.DirectoryInterval, dt.StatementsInterval)
+			return db.Lead(ctx, "datatracker sync", func(ctx context.Context) error {
+				return syncer.Run(ctx, dt.DirectoryInterval, dt.StatementsInterval)
+			}, nil)
 		}})
 		s.parts = append(s.parts, fmt.Sprintf("datatracker-sync=directory:%s,statements:%s", dt.DirectoryInterval, dt.StatementsInterval))
 	}
@@ -314,7 +321,7 @@ func (s *server) run(ctx context.Context) error {
 			errc <- fmt.Errorf("http: %w", err)
 		}
 	}()
-	s.g.logger.Info("liaisonbot serving", "version", Version(), "addr", ln.Addr().String(), "db", s.g.cfg.DB,
+	s.g.logger.Info("liaisonbot serving", "version", Version(), "addr", ln.Addr().String(), "db", s.db.Path,
 		"runs", strings.Join(s.parts, " "))
 
 	var runErr error

@@ -32,6 +32,7 @@ type options struct {
 	mix      string
 	keep     bool
 	sample   time.Duration
+	env      []string // more environment for the started server
 }
 
 // runClients is the clients run: concurrent clients, each sending its next

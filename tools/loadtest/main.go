@@ -20,7 +20,14 @@
 // seeded with the bundled directory, the real command router and the
 // Slack adapter on a loopback port.
 //
-// Both runs answer the Web API calls the bot makes (auth.test, users.info,
+// The "ab" run (ab.go) measures the bot against a bare handler that only
+// checks the Slack signature (or the Zulip webhook token) and answers the
+// same bytes (bare.go, started as a process of its own): both driven in
+// the same run, alternating round by round, it prints the throughput
+// ratio per round and the latency percentiles, with keep-alive clients
+// (closed loop) and at a fixed rate (open loop).
+//
+// The runs answer the Web API calls the bot makes (auth.test, users.info,
 // chat.postMessage, …) and its late answers (response_url) with the one
 // fake of Slack in fakeslack.go. With -url either run targets a running
 // liaisonbot instead (give its signing secret with -secret or
@@ -29,6 +36,7 @@
 //
 //	go run ./tools/loadtest [-clients 200] [-duration 60s] [-url http://host:8080]
 //	go run ./tools/loadtest rate [-rate 500] [-duration 20s] [-workers 64] [-url http://host:8080]
+//	go run ./tools/loadtest ab [-clients 16] [-duration 5s] [-rounds 4] [-rate 500] [-commands "contact 3gpp,orgs,help"]
 package main
 
 import (
@@ -51,8 +59,15 @@ func main() {
 
 // run starts the run the arguments name: "rate …" or the clients run.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "rate" {
-		return runRate(ctx, args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "rate":
+			return runRate(ctx, args[1:], stdout, stderr)
+		case "ab":
+			return runAB(ctx, args[1:], stdout, stderr)
+		case "bare": // started by the ab run
+			return runBare(args[1:], stdout, stderr)
+		}
 	}
 	if len(args) > 0 && args[0] == "clients" {
 		args = args[1:]

@@ -73,6 +73,7 @@ func startServer(ctx context.Context, o options, fake *fakeSlack, stderr io.Writ
 		"SLACK_BOT_TOKEN=xoxb-loadtest", "SLACK_SIGNING_SECRET=" + s.secret, "SLACK_API_URL=" + fake.URL + "/api/",
 		"LIAISONBOT_SLACK_CHANNEL=CLIAISON", "LIAISONBOT_SLACK_PACE=" + o.pace.String(),
 	}
+	s.cmd.Env = append(s.cmd.Env, o.env...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		logf.Close()

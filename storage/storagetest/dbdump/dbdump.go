@@ -14,22 +14,35 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/mattn/go-sqlite3" // the driver storage uses
+	_ "github.com/jackc/pgx/v5/stdlib" // the drivers storage uses
+	_ "github.com/mattn/go-sqlite3"
 )
 
-// Dump returns every row of every table of the SQLite database at path
+// Dump returns every row of every table of the database at path (a SQLite
+// file, or a PostgreSQL URL: the tables of its schema)
 // (committed data, read through a separate read-only connection), one line
 // per row, grouped by table and sorted, so that two dumps compare equal
 // exactly when the data is the same. Tables named in skip are left out
 // (caches that a read may fill, such as slack_users).
 func Dump(tb testing.TB, path string, skip ...string) string {
 	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_query_only=true&_busy_timeout=10000")
+	pg := strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://")
+	var db *sql.DB
+	var err error
+	if pg {
+		db, err = sql.Open("pgx", path)
+	} else {
+		db, err = sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_query_only=true&_busy_timeout=10000")
+	}
 	if err != nil {
 		tb.Fatalf("dbdump: open %s: %v", path, err)
 	}
 	defer db.Close()
-	tables, err := tableNames(db)
+	list := tableNames
+	if pg {
+		list = pgTableNames
+	}
+	tables, err := list(db)
 	if err != nil {
 		tb.Fatalf("dbdump: list the tables of %s: %v", path, err)
 	}
@@ -61,6 +74,25 @@ func tableNames(db *sql.DB) ([]string, error) {
 	}
 	defer rows.Close()
 	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// pgTableNames lists the tables of the connection's schema, sorted.
+func pgTableNames(db *sql.DB) ([]string, error) {
+	var out []string
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+		AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
