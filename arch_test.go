@@ -18,7 +18,7 @@ const module = "github.com/ietf-tools/liaisonbot"
 // The adapters: they turn platform events into bot requests and render
 // bot messages (or, the web board, pages) back, and hold no rules and no
 // storage.
-var adapters = []string{module + "/bot/slack", module + "/bot/zulip", module + "/bot/console", module + "/bot/web"}
+var adapters = []string{module + "/bot/slack", module + "/bot/zulip", module + "/bot/console", module + "/bot/web", module + "/bot/email"}
 
 // layerRule forbids the packages under from importing, directly or
 // through others, the packages under any of banned; std says that only

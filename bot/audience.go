@@ -27,6 +27,9 @@ type Audience struct {
 	// Directory reads the directory, which says who a change concerns;
 	// without it no home view is refreshed.
 	Directory func(ctx context.Context) (*Directory, error)
+	// Mail is how statements, approval requests and reminders are mailed
+	// (see Tx.Mail); its zero value mails nothing.
+	Mail MailPolicy
 }
 
 // Notice is what a change, a reminder or a nudge leaves in the outbox: one
@@ -202,7 +205,74 @@ func (t Tx) Remind(s *Statement, r Reminder, org *Organization, d *Directory, e 
 	if err := t.AddEvents(e); err != nil {
 		return false, err
 	}
-	return true, t.Enqueue(s, t.Audience.Reminder(r, s, org, d))
+	if err := t.Enqueue(s, t.Audience.Reminder(r, s, org, d)); err != nil {
+		return false, err
+	}
+	// The people it is for who have no chat account get it by email.
+	if to := t.Audience.Unlinked(ReminderRecipients(r, s, org, d)); len(to) > 0 && t.Audience.Mail.Send {
+		m := ReminderEmail(r, s, org, d, t.Audience.Mail, to, e.Time)
+		return true, t.enqueueMail(s, m)
+	}
+	return true, nil
+}
+
+// Mail composes the emails that events of s made here send, and, when
+// the audience sends email, writes them to the outbox in the transaction:
+// an outgoing statement posted goes to its recipients (PostedEmail), one
+// submitted or reopened pending to its approvers (ApprovalEmail). Only
+// the commands that change statements here call it; what the Datatracker
+// sync records was mailed by the Datatracker. It returns the messages,
+// sent or not, for the answer to show.
+func (t Tx) Mail(s *Statement, events []Event, org *Organization, d *Directory) ([]Email, error) {
+	if s.Direction != Outgoing {
+		return nil, nil
+	}
+	var related *Statement
+	if s.Related != 0 {
+		r, err := t.Statement(s.Related)
+		switch {
+		case err == nil:
+			related = r
+		case ErrorCode(err) != ENOTFOUND:
+			return nil, err
+		}
+	}
+	var out []Email
+	for _, e := range events {
+		switch {
+		case e.Type == EventPosted && s.State == StatePosted:
+			inReplyTo := ""
+			if related != nil {
+				id, err := t.MailMessageID(related.ID, MailPosted)
+				if err != nil {
+					return nil, err
+				}
+				inReplyTo = id
+			}
+			out = append(out, PostedEmail(s, org, d, t.Audience.Mail, e, related, inReplyTo))
+		case (e.Type == EventSubmitted || e.Type == EventResurrected) && s.State == StatePending:
+			out = append(out, ApprovalEmail(s, org, d, t.Audience.Mail, e, related))
+		}
+	}
+	if !t.Audience.Mail.Send {
+		return out, nil
+	}
+	for _, m := range out {
+		if err := t.enqueueMail(s, m); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// enqueueMail writes an email to the outbox: its "channel" is its
+// Message-ID, so that each message is paced and ordered on its own.
+func (t Tx) enqueueMail(s *Statement, m Email) error {
+	if len(m.Recipients()) == 0 {
+		return nil
+	}
+	return t.Enqueue(s, Notice{Kind: NoticeMail, Data: NoticeData{Mail: &m, Subject: Subject(s)},
+		Targets: []Target{{Platform: PlatformEmail, Channel: m.MessageID}}})
 }
 
 // SendDigests records the week's digest under key (DigestKey) with its

@@ -331,6 +331,7 @@ func (c *Conversation) accept(env FormEnv) {
 // advance picks the next field that applies and is not answered; "" means
 // every field is answered and the summary is next.
 func (c *Conversation) advance(env FormEnv) {
+	ContactDefaults(c.Values, c.Done, env.Dir)
 	c.Field = ""
 	for _, f := range StatementForm() {
 		if f.Applies != nil && !f.Applies(c.Values) {

@@ -56,6 +56,8 @@ type Delivery struct {
 	// Home, with Target.User set, asks for the person's home view (Slack's
 	// App Home) to be published as it is now; Message is unused.
 	Home bool
+	// Mail is the email to send (PlatformEmail), as it was composed.
+	Mail *Email
 }
 
 // Delivered is what a Chat reports after delivering.
@@ -64,6 +66,11 @@ type Delivered struct {
 	// Thread is the thread the message started or joined ("" where the
 	// platform has none).
 	Thread string
+	// Refused lists the recipients of an email that its server did not
+	// take it for, while it took it for the others (or for none, when
+	// some were refused for good): the dispatcher parks each recipient
+	// refused for good, and tries those deferred again later.
+	Refused []MailRefusal
 }
 
 // Chat delivers notices to one platform. The dispatcher owns retries: a
@@ -117,6 +124,10 @@ type NoticeData struct {
 	// written (bot.Subject). Rows keep it under "topic", its name before
 	// the platforms chose their own format from it.
 	Subject string `json:"topic,omitempty"`
+	// Mail is an email, as composed (NoticeMail).
+	Mail *Email `json:"mail,omitempty"`
+	// MailProblem is what a NoticeMailProblem reports.
+	MailProblem *MailProblem `json:"mail_problem,omitempty"`
 }
 
 // Nudge is a manual reminder.

@@ -156,6 +156,9 @@ type StatementTx interface {
 	// MarkDigest records a digest as sent under its key; false means it
 	// was recorded before and must not be sent again.
 	MarkDigest(key string, at time.Time) (bool, error)
+	// MailMessageID returns the Message-ID of the latest email of the kind
+	// (MailPosted, ...) written for the statement, or "" when none was.
+	MailMessageID(statement int64, kind string) (string, error)
 	// SyncState reads a sync state value ("" if none); SetSyncState writes
 	// one, committed (or not) with the statements.
 	SyncState(key string) (string, error)
@@ -187,6 +190,12 @@ type OutboxStore interface {
 	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
 	// MarkFailed parks the row as failed.
 	MarkFailed(ctx context.Context, id int64, owner string, lastErr string) error
+	// Settle records a delivery that reached some of an email's recipients
+	// and not others, in one transaction: the row becomes parts[0], each
+	// further part a new row of the same notice (statement, kind, target,
+	// stream, creation time), and the notices (about the row's statement)
+	// are written with them.
+	Settle(ctx context.Context, id int64, owner string, parts []OutboxPart, notices []Notice, now time.Time) error
 	// Release gives a claimed row back undelivered, not before next.
 	Release(ctx context.Context, id int64, owner string, next time.Time) error
 	// ReleaseOwner gives back every row still leased to owner.
@@ -195,6 +204,23 @@ type OutboxStore interface {
 	Thread(ctx context.Context, statement int64, platform, channel string) (string, error)
 	// EventsByID returns the events with the ids, oldest first.
 	EventsByID(ctx context.Context, ids []int64) ([]Event, error)
+}
+
+// The states of an outbox row.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+)
+
+// OutboxPart is one outcome of a delivery that split (see Settle): the
+// recipients it is about are in Data.Mail.Envelope.
+type OutboxPart struct {
+	Status    string // OutboxSent, OutboxPending (to try again at Next) or OutboxFailed
+	Data      NoticeData
+	Next      time.Time
+	LastError string
+	MessageID string // OutboxSent: the platform's id of what it took
 }
 
 // ListFilter selects statements for "list".

@@ -52,6 +52,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 	}
 	now := c.now()
 	var before, after, answered *bot.Statement
+	var mails []bot.Email
 	err = c.r.Audience.Update(ctx, c.r.Store, func(tx bot.Tx) error {
 		s, err := tx.Statement(id)
 		if err != nil {
@@ -73,6 +74,11 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 			return err
 		}
 		after = n
+		// Posting an outgoing statement mails it; reopening one asks
+		// its approvers again.
+		if mails, err = tx.Mail(n, events, d.StatementOrg(n), d); err != nil {
+			return err
+		}
 		if n.State == bot.StatePosted && s.State != bot.StatePosted { // posted, or an incoming one approved
 			answered, err = bot.MarkAnswered(tx, n, c.Actor, now)
 		}
@@ -90,6 +96,7 @@ func runMove(ctx context.Context, c *Call, m bot.Move) (*bot.Response, error) {
 	if note != "" {
 		blocks = append(blocks, bot.Context{Text: bot.Words("Note: " + note)})
 	}
+	blocks = append(blocks, mailBlocks(mails, c.r.Audience.Mail.Send)...)
 	if next := bot.NextStepLine(after, peopleList(bot.Responsible(after, org, d))); next != nil {
 		blocks = append(blocks, bot.Paragraph{Text: next})
 	}

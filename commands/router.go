@@ -127,6 +127,7 @@ func New(store Store, logger *slog.Logger) *Router {
 		submitCommand(),
 		replyCommand(),
 		showCommand(),
+		previewCommand(),
 		listCommand(),
 		searchCommand(),
 		nudgeCommand(),

@@ -85,6 +85,11 @@ func (r *Router) openForm(ctx context.Context, req *bot.Request, heading string,
 		for k, x := range values {
 			v[k] = x
 		}
+		d, err := r.Store.Directory(ctx)
+		if err != nil {
+			return nil, err
+		}
+		bot.ContactDefaults(v, nil, d)
 		return &bot.Response{Form: &bot.FormState{Heading: heading, Values: v}}, nil
 	}
 	if err := r.openFormRefusal(ctx, req); err != nil {
@@ -214,6 +219,7 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 		return nil, &FormError{Values: norm, Errors: bot.FieldErrors{bot.FApproved: bot.ErrorMessage(err)}, Err: err}
 	}
 	var answered *bot.Statement
+	var mails []bot.Email
 	duplicate := false
 	err = r.Audience.Update(ctx, r.Store, func(tx bot.Tx) error {
 		id, err := tx.Create(ns, key, events...)
@@ -223,6 +229,11 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 			return nil
 		}
 		if err != nil {
+			return err
+		}
+		// A pending outgoing statement asks its approvers by email; one
+		// approved before submission is posted, and mailed, at once.
+		if mails, err = tx.Mail(ns, events, d.StatementOrg(ns), d); err != nil {
 			return err
 		}
 		answered, err = bot.MarkAnswered(tx, ns, req.Actor, now)
@@ -241,6 +252,15 @@ func (r *Router) createStatement(ctx context.Context, req *bot.Request, values m
 	m := submittedMessage(ns, d.StatementOrg(ns), d, answered)
 	if w := bot.FormWarnings(norm, c.formEnv(ctx, d)); len(w) > 0 && !duplicate {
 		m.Blocks = append(m.Blocks[:1:1], append([]bot.Block{bot.Context{Text: bot.Words("⚠ " + strings.Join(w, " "))}}, m.Blocks[1:]...)...)
+	}
+	if extra := mailBlocks(mails, r.Audience.Mail.Send); len(extra) > 0 {
+		// Before the buttons.
+		last := len(m.Blocks) - 1
+		if _, ok := m.Blocks[last].(bot.Actions); ok {
+			m.Blocks = append(append(append([]bot.Block(nil), m.Blocks[:last]...), extra...), m.Blocks[last])
+		} else {
+			m.Blocks = append(m.Blocks, extra...)
+		}
 	}
 	return reply(m), nil
 }

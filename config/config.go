@@ -7,6 +7,9 @@ package config
 
 import (
 	"fmt"
+	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +45,7 @@ type Config struct {
 	Digest      Digest
 	Datatracker Datatracker
 	Outbox      Outbox
+	Mail        Mail
 
 	sources map[string]string // env name -> "default" | "file" | "env" | "env file" | "zuliprc"
 }
@@ -177,6 +181,97 @@ type Outbox struct {
 	// Lease is how long a dispatcher's claim on a notice lasts; another
 	// process takes over a dead one's claims when it runs out.
 	Lease time.Duration
+}
+
+// Mail is how the bot sends email (the [mail] table).
+type Mail struct {
+	// SMTPURL is the submission server: smtp+starttls://user:pass@host:587
+	// (STARTTLS required), smtps://user:pass@host:465 (TLS from the
+	// start), or smtp://host:25 (no TLS, for a relay on the same host or
+	// network; no password over it). "" sends no email.
+	SMTPURL string
+	From    string // the sender: "Name <addr>" or an address
+	Bcc     string // addresses copied, unseen, on every posted statement
+}
+
+// Enabled reports whether an SMTP server is configured.
+func (m Mail) Enabled() bool { return m.SMTPURL != "" }
+
+// SMTP is the parsed LIAISONBOT_SMTP_URL.
+type SMTP struct {
+	// Security is "starttls", "tls" (implicit, smtps) or "none".
+	Security string
+	Host     string
+	Port     int
+	Username string
+	Password string
+}
+
+// Addr is host:port.
+func (s SMTP) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// String is the URL with the password masked.
+func (s SMTP) String() string {
+	scheme := map[string]string{"starttls": "smtp+starttls", "tls": "smtps", "none": "smtp"}[s.Security]
+	u := url.URL{Scheme: scheme, Host: s.Addr()}
+	if s.Username != "" {
+		u.User = url.User(s.Username)
+	}
+	return u.String()
+}
+
+// Server parses the SMTP URL. A password over smtp:// (no TLS) is refused:
+// it would cross the network in the clear.
+func (m Mail) Server() (SMTP, error) {
+	u, err := url.Parse(m.SMTPURL)
+	if err != nil || u.Host == "" || u.Hostname() == "" {
+		return SMTP{}, fmt.Errorf("%q is not a URL like smtp+starttls://user:pass@host:587, smtps://user:pass@host:465 or smtp://host:25", redactURL(m.SMTPURL))
+	}
+	var s SMTP
+	switch strings.ToLower(u.Scheme) {
+	case "smtp+starttls", "submission":
+		s.Security, s.Port = "starttls", 587
+	case "smtps":
+		s.Security, s.Port = "tls", 465
+	case "smtp":
+		s.Security, s.Port = "none", 25
+	default:
+		return SMTP{}, fmt.Errorf("scheme %q is not smtp+starttls, smtps or smtp", u.Scheme)
+	}
+	s.Host = u.Hostname()
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 || n > 65535 {
+			return SMTP{}, fmt.Errorf("port %q is not a port number", p)
+		}
+		s.Port = n
+	}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+	}
+	if s.Security == "none" && s.Password != "" {
+		return SMTP{}, fmt.Errorf("smtp:// has no TLS, and a password is never sent without it: use smtp+starttls:// or smtps://")
+	}
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+		return SMTP{}, fmt.Errorf("give just the server, with no path or query (%s)", redactURL(m.SMTPURL))
+	}
+	return s, nil
+}
+
+// redactURL hides a URL's password.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(s, "@"); i >= 0 {
+			return "…" + s[i:]
+		}
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // Default returns the built-in defaults.

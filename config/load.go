@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"os"
 	"sort"
@@ -138,6 +139,9 @@ func settings(c *Config) []setting {
 		dur("LIAISONBOT_SLACK_PACE", "outbox.slack_pace", &c.Outbox.SlackPace),
 		dur("LIAISONBOT_OUTBOX_GIVE_UP", "outbox.give_up", &c.Outbox.GiveUp),
 		dur("LIAISONBOT_OUTBOX_LEASE", "outbox.lease", &c.Outbox.Lease),
+		str("LIAISONBOT_SMTP_URL", "mail.smtp_url", &c.Mail.SMTPURL, true),
+		str("LIAISONBOT_MAIL_FROM", "mail.from", &c.Mail.From, false),
+		str("LIAISONBOT_MAIL_BCC", "mail.bcc", &c.Mail.Bcc, false),
 	}
 }
 
@@ -380,6 +384,24 @@ func (c *Config) Validate() error {
 	}
 	if c.Outbox.Lease < time.Second {
 		bad("LIAISONBOT_OUTBOX_LEASE", "%s is too short (at least 1s; a delivery may take a third of it)", c.Outbox.Lease)
+	}
+	if c.Mail.Enabled() {
+		if _, err := c.Mail.Server(); err != nil {
+			bad("LIAISONBOT_SMTP_URL", "%v", err)
+		}
+		if c.Mail.From == "" {
+			bad("LIAISONBOT_MAIL_FROM", "required with LIAISONBOT_SMTP_URL: the address the bot sends from, like \"Liaison Statements <liaisons@example.org>\"")
+		}
+	}
+	if c.Mail.From != "" {
+		if a, err := mail.ParseAddressList(c.Mail.From); err != nil || len(a) != 1 {
+			bad("LIAISONBOT_MAIL_FROM", "%q is not one address (like \"Liaison Statements <liaisons@example.org>\")", c.Mail.From)
+		}
+	}
+	if c.Mail.Bcc != "" {
+		if _, err := mail.ParseAddressList(c.Mail.Bcc); err != nil {
+			bad("LIAISONBOT_MAIL_BCC", "%q is not a list of addresses: %v", c.Mail.Bcc, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -20,18 +20,31 @@ import (
 // no one statement: a digest), one per target, in the transaction: who
 // hears about what is the bot.Audience's to decide.
 func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
+	var id int64
+	if s != nil {
+		id = s.ID
+	}
+	wrote, err := t.db.enqueue(t.ctx, t.tx, id, n, t.db.now())
+	t.enqueued = t.enqueued || wrote
+	return err
+}
+
+// enqueue writes the notice's rows about the statement with the id (0 for
+// a notice about no one statement: a digest, which has a stream of its own
+// per target and no statement), and tells the dispatchers, on every
+// replica, after the commit.
+func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, id int64, n bot.Notice, at time.Time) (bool, error) {
 	buf, err := json.Marshal(n.Data)
 	if err != nil {
-		return err
+		return false, err
 	}
-	now := t.db.now().UnixMilli()
-	// A notice about no one statement (a digest) has a stream of its own
-	// per target, and no statement.
+	now := at.UnixMilli()
 	var statement any
 	about := "digest"
-	if s != nil {
-		statement, about = s.ID, strconv.FormatInt(s.ID, 10)
+	if id != 0 {
+		statement, about = id, strconv.FormatInt(id, 10)
 	}
+	wrote := false
 	for _, x := range n.Targets {
 		stream := x.Platform + "|" + x.Channel + "|" + x.User + "|" + about
 		if n.Kind == bot.NoticeHome {
@@ -39,25 +52,46 @@ func (t *statementTx) Enqueue(s *bot.Statement, n bot.Notice) error {
 			// waiting (not yet claimed) for the person is enough.
 			stream = x.Platform + "|" + x.Channel + "|" + x.User + "|home"
 			var waiting int
-			if err := t.tx.GetContext(t.ctx, &waiting, `SELECT COUNT(*) FROM outbox WHERE stream = ? AND status = 'pending'
+			if err := tx.GetContext(ctx, &waiting, `SELECT COUNT(*) FROM outbox WHERE stream = ? AND status = 'pending'
 				AND claimed_until <= ? AND attempts = 0`, stream, now); err != nil {
-				return err
+				return wrote, err
 			}
 			if waiting > 0 {
 				continue
 			}
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
 			created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			statement, n.Kind, string(buf), x.Platform, x.Channel, x.User, stream, now, now); err != nil {
-			return err
+			return wrote, err
 		}
-		t.enqueued = true
+		wrote = true
 	}
-	if len(n.Targets) > 0 {
-		return t.db.changed(t.tx, ChangeOutbox)
+	if wrote {
+		return wrote, db.changed(tx, ChangeOutbox)
 	}
-	return nil
+	return wrote, nil
+}
+
+// MailMessageID returns the Message-ID of the latest email of the kind
+// written for the statement, or "". The emails' data is read and decoded
+// here (the same SQL on both dialects).
+func (t *statementTx) MailMessageID(statement int64, kind string) (string, error) {
+	var rows []string
+	if err := t.tx.SelectContext(t.ctx, &rows, `SELECT data FROM outbox WHERE statement_id = ? AND platform = ? AND kind = ?
+		ORDER BY id DESC`, statement, bot.PlatformEmail, bot.NoticeMail); err != nil {
+		return "", err
+	}
+	for _, r := range rows {
+		var d bot.NoticeData
+		if err := json.Unmarshal([]byte(r), &d); err != nil {
+			return "", fmt.Errorf("outbox email of %s: %w", bot.Ref(statement), err)
+		}
+		if d.Mail != nil && d.Mail.Kind == kind {
+			return d.Mail.MessageID, nil
+		}
+	}
+	return "", nil
 }
 
 type outboxRow struct {
@@ -282,6 +316,71 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, owner string, lastErr st
 	})
 }
 
+// Settle records a delivery that reached some of an email's recipients
+// and not others: the row becomes parts[0] (sent, pending again, or
+// failed, with the recipients of that outcome), every further part a new
+// row of the same notice, and the notices (a word to the submitter in
+// chat) are written with them, in one transaction.
+func (db *DB) Settle(ctx context.Context, id int64, owner string, parts []bot.OutboxPart, notices []bot.Notice, now time.Time) error {
+	if len(parts) == 0 {
+		return fmt.Errorf("settle notice %d: no outcome", id)
+	}
+	return db.writeRows(ctx, "settle notice", func(tx *sqlx.Tx) error {
+		var row struct {
+			outboxRow
+			Stream string `db:"stream"`
+		}
+		if err := tx.GetContext(ctx, &row, `SELECT id, statement_id, kind, data, platform, channel, user_id, created_at, attempts, stream
+			FROM outbox WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return errLeaseLost
+			}
+			return err
+		}
+		for i, p := range parts {
+			buf, err := json.Marshal(p.Data)
+			if err != nil {
+				return err
+			}
+			sentAt, next := int64(0), p.Next.UnixMilli()
+			if p.Status == bot.OutboxSent {
+				sentAt = now.UnixMilli()
+			}
+			if p.Status != bot.OutboxPending {
+				next = now.UnixMilli()
+			}
+			if i == 0 {
+				res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, data = ?, next_attempt_at = ?, attempts = attempts + 1,
+					last_error = ?, claimed_until = 0, sent_at = ?, message_id = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'`,
+					p.Status, string(buf), next, truncate(p.LastError, 500), sentAt, p.MessageID, id, owner)
+				if err := leaseCheck(res, err); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (statement_id, kind, data, platform, channel, user_id, stream,
+				status, created_at, next_attempt_at, attempts, last_error, sent_at, message_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				row.Statement, row.Kind, string(buf), row.Platform, row.Channel, row.User, row.Stream,
+				p.Status, row.Created, next, row.Attempts+1, truncate(p.LastError, 500), sentAt, p.MessageID); err != nil {
+				return err
+			}
+			if p.Status == bot.OutboxPending {
+				// A row to deliver: the dispatchers hear of it.
+				if err := db.changed(tx, ChangeOutbox); err != nil {
+					return err
+				}
+			}
+		}
+		for _, n := range notices {
+			if _, err := db.enqueue(ctx, tx, row.Statement, n, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func leaseCheck(res sql.Result, err error) error {
 	if err != nil {
 		return err
@@ -362,12 +461,14 @@ type OutboxEntry struct {
 	NextTry   time.Time
 	Attempts  int
 	LastError string
+	// Recipients are an email's addresses (its envelope).
+	Recipients []string
 }
 
 // OutboxList lists pending and failed rows, oldest first.
 func (db *DB) OutboxList(ctx context.Context, limit int) ([]OutboxEntry, error) {
 	rows, err := db.r.QueryxContext(ctx, `SELECT id, COALESCE(statement_id, 0), kind, platform, channel, user_id, status, created_at,
-		next_attempt_at, attempts, last_error FROM outbox WHERE status IN ('pending', 'failed') ORDER BY id LIMIT ?`, limit)
+		next_attempt_at, attempts, last_error, data FROM outbox WHERE status IN ('pending', 'failed') ORDER BY id LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -376,9 +477,16 @@ func (db *DB) OutboxList(ctx context.Context, limit int) ([]OutboxEntry, error) 
 	for rows.Next() {
 		var e OutboxEntry
 		var created, next int64
+		var data string
 		if err := rows.Scan(&e.ID, &e.Statement, &e.Kind, &e.Target.Platform, &e.Target.Channel, &e.Target.User, &e.Status,
-			&created, &next, &e.Attempts, &e.LastError); err != nil {
+			&created, &next, &e.Attempts, &e.LastError, &data); err != nil {
 			return nil, err
+		}
+		if e.Kind == bot.NoticeMail {
+			var nd bot.NoticeData
+			if err := json.Unmarshal([]byte(data), &nd); err == nil && nd.Mail != nil {
+				e.Recipients = nd.Mail.Recipients()
+			}
 		}
 		e.Created, e.NextTry = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC()
 		out = append(out, e)

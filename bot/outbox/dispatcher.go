@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +52,9 @@ type Dispatcher struct {
 	// PublicURL is the web board's address (LIAISONBOT_PUBLIC_URL): every
 	// notice links to the statement's page there; "" for no link.
 	PublicURL string
+	// Audience decides who is told in chat that an email did not reach
+	// some of its recipients (Audience.MailProblem).
+	Audience bot.Audience
 	// Pace is the gap between two messages to one channel, per platform
 	// (Slack asks for about one message a second per channel), measured
 	// from one hand-over to the platform to the next.
@@ -432,6 +436,10 @@ func (d *Dispatcher) deliver(ctx context.Context, it bot.OutboxItem) {
 	// Record with a context that survives shutdown: the platform has it.
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer rcancel()
+	if len(res.Refused) > 0 && it.Data.Mail != nil {
+		d.settleMail(rctx, log, it, res)
+		return
+	}
 	if err := d.Store.MarkSent(rctx, it.ID, d.Owner, res, d.Now()); err != nil {
 		log.Error("outbox: delivered but not recorded (it may be sent again)", "err", err)
 		return
@@ -450,7 +458,15 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 	defer cancel()
 	parked := de.Permanent || now.Sub(it.Created) >= d.GiveUp
 	var err error
-	if parked {
+	if parked && it.Data.Mail != nil {
+		// An email parked whole: its submitter is told, with the answer.
+		var refused []bot.MailRefusal
+		for _, a := range it.Data.Mail.Recipients() {
+			refused = append(refused, bot.MailRefusal{Address: a, Answer: de.Error(), Permanent: true})
+		}
+		d.settleMail(rctx, log, it, bot.Delivered{Refused: refused})
+		log.Warn("outbox: email parked as failed", "code", de.Code, "err", de, "attempts", it.Attempts+1)
+	} else if parked {
 		err = d.Store.MarkFailed(rctx, it.ID, d.Owner, de.Error())
 		log.Warn("outbox: notice parked as failed", "code", de.Code, "err", de, "attempts", it.Attempts+1)
 	} else {
@@ -472,8 +488,88 @@ func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, it bot.OutboxIt
 	}
 }
 
-// render builds the delivery for a row from the statement as it is now.
+// settleMail records an email that its server took for some recipients and
+// refused for others: the row is marked sent to those who got it, those
+// deferred (4xx) go back in the queue as a row of their own to try again
+// after a backoff, each one refused for good (5xx) is parked as a row of
+// its own with the server's answer (see "liaisonbot outbox"), and the
+// submitter is told in chat, all in one transaction.
+func (d *Dispatcher) settleMail(ctx context.Context, log *slog.Logger, it bot.OutboxItem, res bot.Delivered) {
+	now := d.Now()
+	m := *it.Data.Mail
+	refused := map[string]bool{}
+	var deferred, answers []string
+	var gone []bot.MailRefusal
+	for _, r := range res.Refused {
+		refused[bot.EmailKey(r.Address)] = true
+		if r.Permanent {
+			gone = append(gone, r)
+		} else {
+			deferred = append(deferred, r.Address)
+			answers = append(answers, r.Address+": "+r.Answer)
+		}
+	}
+	var accepted []string
+	for _, a := range m.Recipients() {
+		if !refused[bot.EmailKey(a)] {
+			accepted = append(accepted, a)
+		}
+	}
+	part := func(status string, envelope []string, lastErr string) bot.OutboxPart {
+		c := m
+		c.Envelope = envelope
+		data := it.Data
+		data.Mail = &c
+		return bot.OutboxPart{Status: status, Data: data, LastError: lastErr}
+	}
+	var parts []bot.OutboxPart
+	if len(accepted) > 0 {
+		p := part(bot.OutboxSent, accepted, "")
+		p.MessageID = res.MessageID
+		parts = append(parts, p)
+	}
+	if len(deferred) > 0 {
+		p := part(bot.OutboxPending, deferred, strings.Join(answers, "; "))
+		p.Next = now.Add(retry.Backoff{Base: d.BackoffBase, Max: d.BackoffMax}.Delay(it.Attempts))
+		parts = append(parts, p)
+	}
+	for _, r := range gone {
+		parts = append(parts, part(bot.OutboxFailed, []string{r.Address}, r.Address+": "+r.Answer))
+	}
+	var notices []bot.Notice
+	if len(gone) > 0 {
+		s, err := d.Store.Statement(ctx, it.Statement)
+		if err != nil {
+			log.Error("outbox: could not read the statement to tell its submitter about a refused email", "err", err)
+		} else {
+			n := d.Audience.MailProblem(s, bot.MailProblem{Kind: m.Kind, Subject: m.Subject, MessageID: m.MessageID, Refused: gone})
+			if len(n.Targets) > 0 {
+				notices = append(notices, n)
+			}
+		}
+	}
+	if err := d.Store.Settle(ctx, it.ID, d.Owner, parts, notices, now); err != nil {
+		log.Error("outbox: could not record the email's outcome (it may be sent again)", "err", err)
+		return
+	}
+	log.Info("outbox: email delivered in part", "accepted", len(accepted), "deferred", len(deferred), "refused", len(gone))
+	if len(accepted) > 0 && d.OnDelivered != nil {
+		d.OnDelivered(it.Target.Platform)
+	}
+	if len(gone) > 0 && d.OnFailed != nil {
+		d.OnFailed(it.Target.Platform, "recipient_refused", true)
+	}
+}
+
+// render builds the delivery for a row from the statement as it is now; an
+// email is sent as it was composed.
 func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Delivery, error) {
+	if it.Kind == bot.NoticeMail {
+		if it.Data.Mail == nil {
+			return bot.Delivery{}, &bot.DeliveryError{Code: "no_message", Permanent: true, Err: errors.New("an email row without its message")}
+		}
+		return bot.Delivery{Target: it.Target, Subject: it.Data.Subject, Mail: it.Data.Mail}, nil
+	}
 	if it.Kind == bot.NoticeHome {
 		// The platform renders the person's home view as it is now.
 		return bot.Delivery{Target: it.Target, Subject: it.Data.Subject, Home: true}, nil
@@ -500,6 +596,8 @@ func (d *Dispatcher) render(ctx context.Context, it bot.OutboxItem) (bot.Deliver
 		del.Message = bot.ReminderNotice(*it.Data.Reminder, s, org, dir, today)
 	case it.Kind == bot.NoticeNudge && it.Data.Nudge != nil:
 		del.Message = bot.NudgeNotice(*it.Data.Nudge, s, org, dir, today)
+	case it.Kind == bot.NoticeMailProblem && it.Data.MailProblem != nil:
+		del.Message = bot.MailProblemNotice(*it.Data.MailProblem, s)
 	case it.Kind == bot.NoticeChange:
 		events, err := d.Store.EventsByID(ctx, it.Data.Events)
 		if err != nil {

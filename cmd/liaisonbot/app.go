@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/mail"
 	"os"
 	"path/filepath"
 
 	"github.com/ietf-tools/liaisonbot/bot"
 	"github.com/ietf-tools/liaisonbot/bot/dtsync"
+	"github.com/ietf-tools/liaisonbot/bot/email"
 	"github.com/ietf-tools/liaisonbot/bot/outbox"
 	"github.com/ietf-tools/liaisonbot/bot/reminders"
 	"github.com/ietf-tools/liaisonbot/bot/slack"
@@ -119,5 +121,34 @@ func audience(cfg *config.Config, db *storage.DB) bot.Audience {
 			a.Liaison[bot.PlatformZulip] = cfg.Zulip.Stream
 		}
 	}
+	a.Mail = mailPolicy(cfg)
 	return a
+}
+
+// mailPolicy is how statements are mailed: with an SMTP server (serve's
+// dispatcher sends what any process wrote), or only composed, for
+// "preview" and for sending by hand.
+func mailPolicy(cfg *config.Config) bot.MailPolicy {
+	p := bot.MailPolicy{Send: cfg.Mail.Enabled(), PublicURL: cfg.PublicURL, Location: cfg.Reminders.Location()}
+	if a, err := mail.ParseAddress(cfg.Mail.From); err == nil {
+		p.From = bot.Mailbox{Name: a.Name, Email: a.Address}
+	}
+	if list, err := mail.ParseAddressList(cfg.Mail.Bcc); err == nil {
+		for _, a := range list {
+			p.Bcc = append(p.Bcc, bot.Mailbox{Name: a.Name, Email: a.Address})
+		}
+	}
+	return p
+}
+
+// mailSender is the SMTP sender of the configuration (nil without one).
+func mailSender(cfg *config.Config) (*email.Sender, error) {
+	if !cfg.Mail.Enabled() {
+		return nil, nil
+	}
+	srv, err := cfg.Mail.Server()
+	if err != nil {
+		return nil, fmt.Errorf("LIAISONBOT_SMTP_URL: %w", err)
+	}
+	return &email.Sender{Host: srv.Host, Port: srv.Port, Security: srv.Security, Username: srv.Username, Password: srv.Password}, nil
 }

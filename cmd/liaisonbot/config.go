@@ -21,7 +21,8 @@ then a zuliprc for the Zulip credentials it holds), secrets masked, each value w
 where it came from, and checks it. Warns when no chat platform is configured.
 
   --online   also try the credentials of every configured service (Slack's auth.test,
-             Zulip's users/me) and report each; exit 1 when one fails`
+             Zulip's users/me, the SMTP server's EHLO, STARTTLS and AUTH without sending
+             a message) and report each; exit 1 when one fails`
 
 func runConfig(ctx context.Context, g *globals, args []string) error {
 	fs := flag.NewFlagSet("config", flag.ContinueOnError)
@@ -120,6 +121,19 @@ func onlineChecks(cfg *config.Config) []onlineCheck {
 				return "", fmt.Errorf("%s: %w", what, err)
 			}
 			return fmt.Sprintf("users/me: %s <%s> (user %d)", u.FullName, u.Email, u.ID), nil
+		}})
+	}
+	if cfg.Mail.Enabled() {
+		out = append(out, onlineCheck{"smtp", func(ctx context.Context) (string, error) {
+			ms, err := mailSender(cfg)
+			if err != nil {
+				return "", err
+			}
+			found, err := ms.Check(ctx)
+			if err != nil {
+				return "", fmt.Errorf("LIAISONBOT_SMTP_URL: %w", err)
+			}
+			return found + " (no message sent)", nil
 		}})
 	}
 	return out

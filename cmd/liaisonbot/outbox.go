@@ -98,7 +98,11 @@ func runOutbox(ctx context.Context, g *globals, args []string) error {
 		if e.Statement != 0 {
 			about = bot.Ref(e.Statement)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, about, e.Kind, e.Target,
+		target := e.Target.String()
+		if len(e.Recipients) > 0 {
+			target = "email:" + strings.Join(e.Recipients, ",")
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, about, e.Kind, target,
 			e.Created.Format(time.RFC3339), e.Attempts, next, e.LastError)
 	}
 	return w.Flush()

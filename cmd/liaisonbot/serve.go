@@ -182,6 +182,14 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		s.shutdowns = append(s.shutdowns, za.Shutdown)
 		s.parts = append(s.parts, "zulip="+strings.Join(modes, "+"))
 	}
+	if ms, err := mailSender(cfg); err != nil {
+		db.Close()
+		return nil, err
+	} else if ms != nil {
+		s.chats[bot.PlatformEmail] = ms
+		srv, _ := cfg.Mail.Server()
+		s.parts = append(s.parts, "email="+srv.String())
+	}
 	if !aud.Enabled() && !cfg.Zulip.Enabled() {
 		g.logger.Warn("no chat platform is configured: serving only /healthz and /metrics (set SLACK_BOT_TOKEN or ZULIP_SITE/ZULIP_EMAIL/ZULIP_API_KEY)")
 	}
@@ -194,7 +202,7 @@ func newServer(ctx context.Context, g *globals) (*server, error) {
 		Logger: g.logger.With("component", "outbox"), Location: cfg.Reminders.Location(),
 		Pace:   map[string]time.Duration{bot.PlatformSlack: cfg.Outbox.SlackPace},
 		GiveUp: cfg.Outbox.GiveUp, Lease: cfg.Outbox.Lease, OnDelivered: s.metrics.delivered, OnFailed: s.metrics.deliveryFailed,
-		Grace: cfg.ShutdownTimeout / 3, PublicURL: cfg.PublicURL,
+		Grace: cfg.ShutdownTimeout / 3, PublicURL: cfg.PublicURL, Audience: aud,
 	}
 	db.OnNotice = d.Wake
 	s.runners = append(s.runners, runner{"outbox dispatcher", d.Run})
