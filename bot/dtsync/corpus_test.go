@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ietf-tools/liaisonbot/internal/corpustest"
 	"os"
 	"strings"
 	"testing"
@@ -90,54 +91,6 @@ func (e corpusEntry) inlineLine() string {
 	return strings.Join(lines, "\n")
 }
 
-// showFields reads the fields of a rendered "show" that the corpus
-// expects: the title and every "Label: value" line but the state, the
-// responsible people, the approvers and who submitted it.
-func showFields(out string) map[string]string {
-	f := map[string]string{}
-	lines := strings.Split(out, "\n")
-	if len(lines) > 0 {
-		if _, title, ok := strings.Cut(lines[0], ": "); ok {
-			f["Title"] = title
-		}
-	}
-	for _, l := range lines[1:] {
-		if !strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "  - ") {
-			continue
-		}
-		k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch k {
-		case "State", "Responsible", "Awaiting", "Approvers", "Datatracker": // derived, not entered
-			continue
-		case "Submitted":
-			v = v[:10]
-		case "Deadline":
-			v = v[:10]
-		}
-		f[k] = v
-	}
-	return f
-}
-
-func diffFields(got, want map[string]string) string {
-	var out []string
-	for k, w := range want {
-		if got[k] != w {
-			out = append(out, fmt.Sprintf("%s: got %q, want %q", k, got[k], w))
-		}
-	}
-	for k, g := range got {
-		if _, ok := want[k]; !ok {
-			out = append(out, fmt.Sprintf("%s: got %q, not expected", k, g))
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
 func renderShow(t *testing.T, db *storage.DB, id int64) string {
 	t.Helper()
 	ctx := context.Background()
@@ -180,11 +133,11 @@ func TestCorpus_InlineSubmitAndSyncGiveTheExpectedShow(t *testing.T) {
 			router.Handle(ctx, &bot.Request{Platform: bot.PlatformConsole, Actor: console.LocalActor(), Channel: bot.Channel{DM: true}, Text: "cancel"})
 			continue
 		}
-		got := showFields(renderShow(t, db, int64(i+1)))
+		got := corpustest.ShowFields(renderShow(t, db, int64(i+1)))
 		if os.Getenv("CORPUS_UPDATE") != "" {
 			corpus[i].Expected = got
 		}
-		if d := diffFields(got, corpus[i].Expected); d != "" {
+		if d := corpustest.DiffFields(got, corpus[i].Expected); d != "" {
 			t.Errorf("%d %q through inline submit:\n%s", e.ID, e.Title, d)
 			continue
 		}
@@ -252,7 +205,7 @@ func TestCorpus_InlineSubmitAndSyncGiveTheExpectedShow(t *testing.T) {
 			t.Errorf("%d: not synced: %v", e.ID, err)
 			continue
 		}
-		if d := diffFields(showFields(renderShow(t, f.db, local)), e.Expected); d != "" {
+		if d := corpustest.DiffFields(corpustest.ShowFields(renderShow(t, f.db, local)), e.Expected); d != "" {
 			t.Errorf("%d %q through the statement sync:\n%s", e.ID, e.Title, d)
 			continue
 		}

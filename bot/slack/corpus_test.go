@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ietf-tools/liaisonbot/internal/corpustest"
 	"net/url"
 	"os"
 	"strings"
@@ -122,56 +123,14 @@ func TestCorpus_SlackModalGivesTheExpectedShow(t *testing.T) {
 			continue
 		}
 		m := commands.StatementMessage(s, nil, d.StatementOrg(s), d, gs, bot.DateOf(clock))
-		got := showFields(console.Render([]bot.Message{m}))
-		if diff := diffFields(got, c.Expected); diff != "" {
+		got := corpustest.ShowFields(console.Render([]bot.Message{m}))
+		if diff := corpustest.DiffFields(got, c.Expected); diff != "" {
 			t.Errorf("%d %q through the Slack modal:\n%s", c.ID, c.Title, diff)
 			continue
 		}
 		ok++
 	}
 	t.Logf("Slack modal: %d of %d statements give the expected show", ok, len(corpus))
-}
-
-// showFields and diffFields: as bot/dtsync's corpus test reads a show.
-func showFields(out string) map[string]string {
-	f := map[string]string{}
-	lines := strings.Split(out, "\n")
-	if _, title, ok := strings.Cut(lines[0], ": "); ok {
-		f["Title"] = title
-	}
-	for _, l := range lines[1:] {
-		if !strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "  - ") {
-			continue
-		}
-		k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch k {
-		case "State", "Responsible", "Awaiting", "Approvers", "Datatracker": // derived, not entered
-			continue
-		case "Submitted", "Deadline":
-			v = v[:10]
-		}
-		f[k] = v
-	}
-	return f
-}
-
-func diffFields(got, want map[string]string) string {
-	var out []string
-	for k, w := range want {
-		if got[k] != w {
-			out = append(out, fmt.Sprintf("%s: got %q, want %q", k, got[k], w))
-		}
-	}
-	for k, g := range got {
-		if _, ok := want[k]; !ok {
-			out = append(out, fmt.Sprintf("%s: got %q, not expected", k, g))
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // corpusAttachment is an attachment as the Datatracker holds it: the
